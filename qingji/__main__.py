@@ -1,0 +1,3 @@
+from qingji.cli import main
+
+main()

@@ -1,0 +1,49 @@
+"""The eight roles of DESIGN.md "Who uses it" and what each may do.
+
+Scope (which cases) is decided by the unit an account belongs to; the role decides
+what the account may do inside that scope. The three administrator roles see no
+case content at all.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COMMITTEE_STAFF = "committee_staff", _("Committee staff")
+    COMMITTEE_LEADER = "committee_leader", _("Committee leader")
+    UNIT_STAFF = "unit_staff", _("Unit staff")
+    UNIT_LEADER = "unit_leader", _("Unit leader")
+    REVIEWER = "reviewer", _("Reviewer")
+    AUDITOR = "auditor", _("Auditor")
+    SYSADMIN = "sysadmin", _("System administrator")
+    SECADMIN = "secadmin", _("Security administrator")
+
+
+ADMIN_ROLES = frozenset({Role.AUDITOR, Role.SYSADMIN, Role.SECADMIN})
+CASE_ROLES = frozenset(Role.values) - ADMIN_ROLES
+
+# What each role may do. Views, services and the API ask `has_capability`; nothing else
+# compares role names.
+CAPABILITIES: dict[str, frozenset[str]] = {
+    "case.view": CASE_ROLES,
+    "case.register": frozenset({Role.COMMITTEE_STAFF, Role.UNIT_STAFF, Role.UNIT_LEADER}),
+    "case.edit": frozenset({Role.COMMITTEE_STAFF, Role.UNIT_STAFF, Role.UNIT_LEADER}),
+    "case.assign": frozenset({Role.COMMITTEE_STAFF, Role.COMMITTEE_LEADER, Role.UNIT_LEADER, Role.UNIT_STAFF}),
+    "case.record_work": frozenset({Role.COMMITTEE_STAFF, Role.UNIT_STAFF, Role.UNIT_LEADER}),
+    "case.export": frozenset({Role.COMMITTEE_STAFF, Role.COMMITTEE_LEADER, Role.UNIT_STAFF, Role.UNIT_LEADER}),
+    "case.import": frozenset({Role.COMMITTEE_STAFF, Role.UNIT_STAFF}),
+    "pii.reveal": frozenset({Role.COMMITTEE_STAFF, Role.UNIT_STAFF, Role.UNIT_LEADER}),
+    "review.record": frozenset({Role.REVIEWER, Role.COMMITTEE_STAFF}),
+    "report.view": CASE_ROLES,
+    "orgs.manage": frozenset({Role.SYSADMIN}),
+    "accounts.manage": frozenset({Role.SYSADMIN}),
+    "security.manage": frozenset({Role.SECADMIN}),
+    "audit.view": frozenset({Role.AUDITOR}),
+}
+
+
+def has_capability(user, capability: str) -> bool:  # type: ignore[no-untyped-def]
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.role in CAPABILITIES[capability]

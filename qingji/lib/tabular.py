@@ -1,0 +1,146 @@
+"""Read a table (xlsx, xlsm or csv) whose header row is somewhere near the top.
+
+Workbooks are read with python-calamine, which streams and is an order of magnitude
+faster than openpyxl. Headers are normalised (NFKC folds full-width characters;
+spaces and line breaks removed) and matched through synonyms.
+"""
+
+import csv
+import datetime as dt
+import io
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+from python_calamine import CalamineWorkbook
+
+HEADER_SEARCH_ROWS = 15
+Cell = str | int | float | bool | dt.date | dt.datetime | dt.time | dt.timedelta | None
+
+
+class TableError(Exception):
+    """The file cannot be read as a table at all (wrong format, missing sheet, no header)."""
+
+
+def normalise_header(text: Any) -> str:
+    folded = unicodedata.normalize("NFKC", str(text or ""))
+    return "".join(folded.split()).replace("*", "").strip()
+
+
+@dataclass
+class Column:
+    field: str
+    label: str
+    synonyms: Sequence[str] = ()
+    required: bool = False
+
+    def names(self) -> set[str]:
+        return {normalise_header(self.label), *(normalise_header(s) for s in self.synonyms)}
+
+
+@dataclass
+class Table:
+    header_row: int
+    columns: dict[str, int]
+    labels: dict[str, str]
+    ignored: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    rows: Iterator[tuple[int, dict[str, Cell]]] = field(default_factory=lambda: iter(()))
+
+
+def _iter_sheet(source: Path | IO[bytes], sheet: str | None) -> Iterator[list[Cell]]:
+    try:
+        workbook = CalamineWorkbook.from_object(source)
+    except Exception as exc:
+        raise TableError(_("The file is not a readable Excel workbook: %(error)s") % {"error": exc})
+    names = workbook.sheet_names
+    if sheet is None:
+        name = names[0]
+    elif sheet in names:
+        name = sheet
+    else:
+        raise TableError(
+            _("The workbook has no sheet named “%(sheet)s” (it has: %(names)s).")
+            % {"sheet": sheet, "names": "、".join(names)}
+        )
+    yield from workbook.get_sheet_by_name(name).iter_rows()
+
+
+def _iter_csv(data: bytes) -> Iterator[list[Cell]]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise TableError(_("The CSV file is neither UTF-8 nor GB18030 text."))
+    yield from csv.reader(io.StringIO(text))
+
+
+def iter_raw_rows(source: Path | IO[bytes], name: str, sheet: str | None = None) -> Iterator[list[Cell]]:
+    if name.lower().endswith(".csv"):
+        data = source.read_bytes() if isinstance(source, Path) else source.read()
+        return _iter_csv(data)
+    if not name.lower().endswith((".xlsx", ".xlsm", ".xls")):
+        raise TableError(_("Unsupported file type: use .xlsx, .xlsm or .csv."))
+    return _iter_sheet(source, sheet)
+
+
+def is_blank(value: Cell) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def read_table(
+    source: Path | IO[bytes], name: str, columns: Sequence[Column], sheet: str | None = None,
+    skip_fields: Sequence[str] = (),
+) -> Table:
+    """Find the header row, map columns and return the data rows as dictionaries.
+
+    Rows come with the row number Excel shows (1-based). Blank rows, and rows whose
+    only filled cells are in `skip_fields` (e.g. 序号), are skipped.
+    """
+    raw = iter_raw_rows(source, name, sheet)
+    lookup = {alias: col for col in columns for alias in col.names()}
+    for index, cells in enumerate(raw, start=1):
+        matched = {normalise_header(c) for c in cells} & set(lookup)
+        if len(matched) >= 2 or (len(matched) == 1 and len(columns) == 1):
+            return _table_from_header(index, cells, columns, lookup, raw, set(skip_fields))
+        if index >= HEADER_SEARCH_ROWS:
+            break
+    raise TableError(
+        _("No header row found in the first %(n)d rows; expected columns such as %(names)s.")
+        % {"n": HEADER_SEARCH_ROWS, "names": "、".join(c.label for c in columns if c.required) or columns[0].label}
+    )
+
+
+def _table_from_header(
+    header_row: int, cells: list[Cell], columns: Sequence[Column], lookup: dict[str, Column],
+    raw: Iterator[list[Cell]], skip_fields: set[str],
+) -> Table:
+    positions: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    ignored: list[str] = []
+    for position, cell in enumerate(cells):
+        key = normalise_header(cell)
+        if not key:
+            continue
+        col = lookup.get(key)
+        if col is None or col.field in positions:
+            ignored.append(str(cell).strip())
+            continue
+        positions[col.field] = position
+        labels[col.field] = str(cell).strip()
+    missing = [c.label for c in columns if c.required and c.field not in positions]
+
+    def rows() -> Iterator[tuple[int, dict[str, Cell]]]:
+        for number, row in enumerate(raw, start=header_row + 1):
+            record = {f: (row[p] if p < len(row) else None) for f, p in positions.items()}
+            if all(is_blank(v) for f, v in record.items() if f not in skip_fields):
+                continue
+            yield number, record
+
+    return Table(header_row, positions, labels, ignored, missing, rows())

@@ -1,0 +1,24 @@
+"""Loading the demonstration city: each part adds its own data, in order."""
+
+from django.db import transaction
+
+from qingji.accounts import demo as accounts_demo
+from qingji.organisations import demo as organisations_demo
+
+# Later parts (cases, lifecycle, campaigns) append their loaders here; each takes no arguments.
+EXTRA_STEPS: list[str] = []
+
+
+def demo_is_loaded() -> bool:
+    return organisations_demo.is_loaded()
+
+
+@transaction.atomic
+def load_demo(password: str) -> None:
+    from importlib import import_module
+
+    organisations_demo.load()
+    accounts_demo.load(password)
+    for dotted in EXTRA_STEPS:
+        module_name, func = dotted.rsplit(".", 1)
+        getattr(import_module(module_name), func)()

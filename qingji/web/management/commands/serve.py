@@ -1,0 +1,31 @@
+"""`qingji serve`: the production WSGI server (gunicorn), static files served by WhiteNoise."""
+
+import os
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from qingji.web.checks import check_database
+
+
+class Command(BaseCommand):
+    help = "Run qingji with gunicorn (several workers) on the configured database."
+
+    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+        parser.add_argument("--bind", default=os.environ.get("QINGJI_BIND", "127.0.0.1:8000"))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("QINGJI_WORKERS", "0")) or None)
+        parser.add_argument("--timeout", type=int, default=120)
+
+    def handle(self, *args, bind: str, workers: int | None, timeout: int, **options) -> None:  # type: ignore[no-untyped-def]
+        check_database()
+        settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        workers = workers or max(2, (os.cpu_count() or 1) * 2 + 1)
+        argv = [
+            sys.executable, "-m", "gunicorn", "qingji.wsgi:application", "--bind", bind,
+            "--workers", str(workers), "--timeout", str(timeout), "--access-logfile", "-",
+            "--forwarded-allow-ips", os.environ.get("QINGJI_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        ]
+        os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn

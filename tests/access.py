@@ -1,0 +1,43 @@
+"""The access matrix: every URL of the project, who may open it, and with which objects.
+
+`test_access.py` walks this matrix with every demo account, against an object in the
+account's scope and one outside it. A URL missing from here fails the suite, so each
+new page must say who may see it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+ALL_ACCOUNTS = frozenset({
+    "sysadmin", "secadmin", "auditor", "committee", "committee_lead", "court", "court_a", "court_b",
+    "court_a_lead", "police", "reviewer", "outsider", "province",
+})
+ADMINS = frozenset({"sysadmin", "secadmin", "auditor"})
+CASE_USERS = ALL_ACCOUNTS - ADMINS
+STAFF = frozenset({"committee", "court", "court_a", "court_b", "police", "outsider", "province"})
+
+# World: a dictionary the fixtures fill (units, accounts and, as issues add them, cases…).
+KwargsFor = Callable[[dict[str, Any], str], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    allowed: frozenset[str]
+    # kwargs for an object in the account's scope; None when the URL takes no object.
+    in_scope: KwargsFor | None = None
+    # kwargs for an object outside the account's scope (must answer 404).
+    out_of_scope: KwargsFor | None = None
+    method: str = "get"
+    data: dict[str, Any] = field(default_factory=dict)
+    # Roles may differ per object: called with (world, account) → allowed or not.
+    public: bool = False
+
+
+# Routes that need no account, or are not pages (static files, language switch).
+PUBLIC = {"web:login", "web:logout", "set_language"}
+
+ROUTES: list[Route] = [
+    Route("web:dashboard", ALL_ACCOUNTS),
+]

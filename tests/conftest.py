@@ -1,0 +1,48 @@
+"""Standard actors for the whole suite: the demo city's units and one account per role."""
+
+import pytest
+
+from qingji.accounts.roles import Role
+from qingji.accounts.services import user_create
+from qingji.organisations import demo as organisations_demo
+from qingji.organisations.models import Org, OrgKind, OrgLevel
+from qingji.organisations.services import org_create
+
+PASSWORD = "Test-pass-2026"  # noqa: S105
+
+
+@pytest.fixture
+def city(db) -> dict[str, Org]:  # type: ignore[no-untyped-def]
+    """The demo city's units, plus a sibling city (outside every demo account's scope)."""
+    organisations_demo.load()
+    units = {o.code: o for o in Org.objects.all()}
+    province = units["JC-ZFW"]
+    units["BY-ZFW"] = org_create(actor=None, code="BY-ZFW", name="白云市委政法委", kind=OrgKind.COMMITTEE,
+                                 level=OrgLevel.CITY, superior=province, region_code="990200")
+    units["BY-ZY"] = org_create(actor=None, code="BY-ZY", name="白云市中级人民法院", kind=OrgKind.COURT,
+                                level=OrgLevel.CITY, superior=units["JC-GY"], region_code="990200")
+    return units
+
+
+def make_user(username: str, org: Org, role: str):  # type: ignore[no-untyped-def]
+    return user_create(actor=None, username=username, password=PASSWORD, org=org, role=role, validate=False)
+
+
+@pytest.fixture
+def users(city) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """One account per demo name (same units and roles as `qingji demo`), plus an outsider."""
+    from qingji.accounts.demo import ACCOUNTS
+
+    accounts = {name: make_user(name, city[code], role) for name, code, role, *_ in ACCOUNTS}
+    accounts["outsider"] = make_user("outsider", city["BY-ZY"], Role.UNIT_STAFF)
+    accounts["province"] = make_user("province", city["JC-ZFW"], Role.COMMITTEE_STAFF)
+    return accounts
+
+
+@pytest.fixture
+def login(client):  # type: ignore[no-untyped-def]
+    def _login(user):  # type: ignore[no-untyped-def]
+        client.force_login(user)
+        return client
+
+    return _login

@@ -1,0 +1,61 @@
+"""Every URL × every account × in scope and out of scope."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.access import PUBLIC, ROUTES
+from tests.world import build_world
+
+
+def _names(patterns, namespace: str = "") -> set[str]:  # type: ignore[no-untyped-def]
+    names: set[str] = set()
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            names |= _names(p.url_patterns, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            names.add(f"{namespace}{p.name}")
+    return names
+
+
+def test_it_lists_every_url_of_the_project():
+    declared = {r.name for r in ROUTES} | PUBLIC
+    undeclared = _names(get_resolver().url_patterns) - declared
+    assert not undeclared, f"add these URLs to tests/access.py: {sorted(undeclared)}"
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+def test_it_turns_away_anonymous_visitors(client, db, route):
+    world = build_world()
+    kwargs = route.in_scope(world, "committee") if route.in_scope else {}
+    response = getattr(client, route.method)(world["reverse"](route.name, kwargs), route.data)
+    assert response.status_code in (302, 401, 403)
+    if response.status_code == 302:
+        assert "/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+def test_it_lets_in_only_the_accounts_the_matrix_names(client, db, route):
+    world = build_world()
+    for account, user in world["users"].items():
+        kwargs = route.in_scope(world, account) if route.in_scope else {}
+        if kwargs is None:
+            continue
+        client.force_login(user)
+        response = getattr(client, route.method)(world["reverse"](route.name, kwargs), route.data)
+        if account in route.allowed:
+            assert response.status_code in (200, 302), f"{account} → {route.name}: {response.status_code}"
+        else:
+            assert response.status_code in (403, 404), f"{account} → {route.name}: {response.status_code}"
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.out_of_scope], ids=lambda r: r.name)
+def test_it_answers_404_for_objects_outside_the_scope(client, db, route):
+    world = build_world()
+    for account, user in world["users"].items():
+        kwargs = route.out_of_scope(world, account)
+        if kwargs is None:
+            continue
+        client.force_login(user)
+        response = getattr(client, route.method)(world["reverse"](route.name, kwargs), route.data)
+        assert response.status_code == 404, f"{account} → {route.name} {kwargs}: {response.status_code}"

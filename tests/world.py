@@ -1,0 +1,33 @@
+"""A small world for the access test: the demo city, a sibling city, one account per role,
+and (as later parts add them) objects in each unit. Built through the services."""
+
+from typing import Any
+
+from django.urls import reverse
+
+from qingji.accounts.demo import ACCOUNTS
+from qingji.accounts.roles import Role
+from qingji.organisations import demo as organisations_demo
+from qingji.organisations.models import Org, OrgKind, OrgLevel
+from qingji.organisations.services import org_create
+from tests.conftest import make_user
+
+# Later parts append functions (world) -> None that add their objects to the world.
+BUILDERS: list[Any] = []
+
+
+def build_world() -> dict[str, Any]:
+    organisations_demo.load()
+    units = {o.code: o for o in Org.objects.all()}
+    units["BY-ZFW"] = org_create(actor=None, code="BY-ZFW", name="白云市委政法委", kind=OrgKind.COMMITTEE,
+                                 level=OrgLevel.CITY, superior=units["JC-ZFW"], region_code="990200")
+    units["BY-ZY"] = org_create(actor=None, code="BY-ZY", name="白云市中级人民法院", kind=OrgKind.COURT,
+                                level=OrgLevel.CITY, superior=units["JC-GY"], region_code="990200")
+    users = {name: make_user(name, units[code], role) for name, code, role, *_ in ACCOUNTS}
+    users["outsider"] = make_user("outsider", units["BY-ZY"], Role.UNIT_STAFF)
+    users["province"] = make_user("province", units["JC-ZFW"], Role.COMMITTEE_STAFF)
+    world: dict[str, Any] = {"units": units, "users": users,
+                             "reverse": lambda name, kwargs: reverse(name, kwargs=kwargs or None)}
+    for builder in BUILDERS:
+        builder(world)
+    return world

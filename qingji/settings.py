@@ -42,6 +42,13 @@ INSTALLED_APPS = [
     "qingji.organisations",
     "qingji.accounts",
     "qingji.audit",
+    "qingji.ledger",
+    "qingji.reviews",
+    "qingji.lifecycle",
+    "qingji.supervision",
+    "qingji.campaigns",
+    "qingji.reports",
+    "qingji.exchange",
     "qingji.web",
 ]
 

@@ -41,3 +41,31 @@ PUBLIC = {"web:login", "web:logout", "set_language"}
 ROUTES: list[Route] = [
     Route("web:dashboard", ALL_ACCOUNTS),
 ]
+
+
+def _collect() -> None:
+    """Each part declares its routes in tests/access_<part>.py."""
+    import importlib
+    import pkgutil
+
+    import tests
+
+    for module in sorted(m.name for m in pkgutil.iter_modules(tests.__path__) if m.name.startswith("access_")):
+        ROUTES.extend(importlib.import_module(f"tests.{module}").ROUTES)
+
+
+_collect()
+
+
+def own_case(world: dict[str, Any], account: str) -> dict[str, Any]:
+    """A case handled by the account's own unit (in every account's scope)."""
+    return {"pk": world["cases"][world["users"][account].org.code].pk}
+
+
+def foreign_case(world: dict[str, Any], account: str) -> dict[str, Any] | None:
+    """A case the account must not see: the other city's, or for the other city, one of ours.
+    The province committee sees both cities, so it has none."""
+    if account == "province":
+        return None
+    code = "QH-QY-FY" if account == "outsider" else "BY-ZY"
+    return {"pk": world["cases"][code].pk}

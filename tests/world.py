@@ -12,8 +12,18 @@ from qingji.organisations.models import Org, OrgKind, OrgLevel
 from qingji.organisations.services import org_create
 from tests.conftest import make_user
 
-# Later parts append functions (world) -> None that add their objects to the world.
-BUILDERS: list[Any] = []
+# Each part adds its objects in tests/world_<part>.py: `def build(world) -> None`, run in this order.
+PARTS = ["ledger", "reviews", "lifecycle", "supervision", "campaigns", "reports", "exchange", "security"]
+
+
+def _builders() -> list[Any]:
+    import importlib.util
+
+    found = []
+    for part in PARTS:
+        if importlib.util.find_spec(f"tests.world_{part}") is not None:
+            found.append(importlib.import_module(f"tests.world_{part}").build)
+    return found
 
 
 def build_world() -> dict[str, Any]:
@@ -28,6 +38,6 @@ def build_world() -> dict[str, Any]:
     users["province"] = make_user("province", units["JC-ZFW"], Role.COMMITTEE_STAFF)
     world: dict[str, Any] = {"units": units, "users": users,
                              "reverse": lambda name, kwargs: reverse(name, kwargs=kwargs or None)}
-    for builder in BUILDERS:
+    for builder in _builders():
         builder(world)
     return world

@@ -1,0 +1,43 @@
+"""Scoped reads of the ledger. Every page, export, report and API call starts from `visible_cases`."""
+
+from django.db.models import QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+
+from qingji.accounts.roles import has_capability
+from qingji.ledger.models import Case, Petitioner, StatusPeriod
+from qingji.organisations.models import Org
+from qingji.organisations.selectors import org_scope_q, visible_orgs
+
+
+def cases_in_org_scope(org: Org) -> QuerySet[Case]:
+    """The cases handled by `org` and every unit in its scope (its subtree; a committee's region)."""
+    return Case.objects.filter(handling_org__in=Subquery(Org.objects.filter(org_scope_q(org)).values("id")))
+
+
+def visible_cases(user) -> QuerySet[Case]:  # type: ignore[no-untyped-def]
+    """The cases `user` may see: none for administrators, else those of the units in scope."""
+    if not has_capability(user, "case.view"):
+        return Case.objects.none()
+    return Case.objects.filter(handling_org__in=Subquery(visible_orgs(user).values("id")))
+
+
+def get_visible_case(user, pk: int, *, for_update: bool = False) -> Case:  # type: ignore[no-untyped-def]
+    """One case in scope, or Http404."""
+    queryset = visible_cases(user).select_related("handling_org", "category")
+    if for_update:
+        queryset = queryset.select_for_update()
+    return get_object_or_404(queryset, pk=pk)
+
+
+def visible_petitioners(user) -> QuerySet[Petitioner]:  # type: ignore[no-untyped-def]
+    """Petitioners of cases in scope."""
+    return Petitioner.objects.filter(cases__in=Subquery(visible_cases(user).values("id"))).distinct()
+
+
+def case_status_history(case: Case) -> QuerySet[StatusPeriod]:
+    return case.status_periods.select_related("recorded_by").order_by("valid_from", "id")
+
+
+def can_edit_case(user, case: Case) -> bool:  # type: ignore[no-untyped-def]
+    """Scope is already checked by fetching the case through `get_visible_case`."""
+    return has_capability(user, "case.edit")

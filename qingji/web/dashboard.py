@@ -1,7 +1,35 @@
-"""What the dashboard shows. Panels come from the apps that own the figures."""
+"""The dashboard (工作台) is made of panels that the parts register.
+
+Each panel is a template and a function giving its context for the user; a panel whose
+function returns None is not shown. Parts register panels in their AppConfig.ready().
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from qingji.organisations.selectors import visible_orgs
 
 
+@dataclass(frozen=True)
+class Panel:
+    template: str
+    context: Callable[[Any], dict[str, Any] | None]
+    order: int = 100
+    width: str = "col-12"
+
+
+_panels: list[Panel] = []
+
+
+def register_panel(panel: Panel) -> None:
+    _panels.append(panel)
+
+
 def dashboard_context(user) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    return {"unit_count": visible_orgs(user).count()}
+    shown = []
+    for panel in sorted(_panels, key=lambda p: p.order):
+        context = panel.context(user)
+        if context is not None:
+            shown.append({"template": panel.template, "context": context, "width": panel.width})
+    return {"panels": shown, "unit_count": visible_orgs(user).count()}

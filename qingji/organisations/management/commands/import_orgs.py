@@ -12,7 +12,7 @@ from qingji.organisations.services import org_import
 
 
 class Command(BaseCommand):
-    help = "Load or update units from a workbook or CSV (单位编码, 单位名称, 单位类别, 层级, 上级单位编码, 行政区划代码)."
+    help = "Load or update units from a workbook or CSV (单位编码, 单位名称, 单位类别, 层级, 上级单位编码, 行政区划代码)."  # noqa: E501
 
     def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
         parser.add_argument("file")

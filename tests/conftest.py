@@ -24,8 +24,9 @@ def city(db) -> dict[str, Org]:  # type: ignore[no-untyped-def]
     return units
 
 
-def make_user(username: str, org: Org, role: str):  # type: ignore[no-untyped-def]
-    return user_create(actor=None, username=username, password=PASSWORD, org=org, role=role, validate=False)
+def make_user(username: str, org: Org, role: str, full_name: str = ""):  # type: ignore[no-untyped-def]
+    return user_create(actor=None, username=username, password=PASSWORD, org=org, role=role,
+                       full_name=full_name, validate=False)
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def users(city) -> dict[str, object]:  # type: ignore[no-untyped-def]
     """One account per demo name (same units and roles as `qingji demo`), plus an outsider."""
     from qingji.accounts.demo import ACCOUNTS
 
-    accounts = {name: make_user(name, city[code], role) for name, code, role, *_ in ACCOUNTS}
+    accounts = {name: make_user(name, city[code], role, full) for name, code, role, full, *_ in ACCOUNTS}
     accounts["outsider"] = make_user("outsider", city["BY-ZY"], Role.UNIT_STAFF)
     accounts["province"] = make_user("province", city["JC-ZFW"], Role.COMMITTEE_STAFF)
     return accounts

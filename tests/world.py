@@ -33,7 +33,7 @@ def build_world() -> dict[str, Any]:
                                  level=OrgLevel.CITY, superior=units["JC-ZFW"], region_code="990200")
     units["BY-ZY"] = org_create(actor=None, code="BY-ZY", name="白云市中级人民法院", kind=OrgKind.COURT,
                                 level=OrgLevel.CITY, superior=units["JC-GY"], region_code="990200")
-    users = {name: make_user(name, units[code], role) for name, code, role, *_ in ACCOUNTS}
+    users = {name: make_user(name, units[code], role, full) for name, code, role, full, *_ in ACCOUNTS}
     users["outsider"] = make_user("outsider", units["BY-ZY"], Role.UNIT_STAFF)
     users["province"] = make_user("province", units["JC-ZFW"], Role.COMMITTEE_STAFF)
     world: dict[str, Any] = {"units": units, "users": users,

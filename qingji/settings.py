@@ -1,5 +1,6 @@
 """qingji settings: everything comes from the environment (see README, "Configuration")."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -102,6 +103,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": envstr("QINGJI_TEST_DB", "") or None}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Each test process gets its own PostgreSQL test database, so that runs in parallel
+    # (several developers' or CI jobs on one server) never drop each other's database.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 else:
     raise ImproperlyConfigured("DATABASE_URL must point to SQLite or PostgreSQL")
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "qingji.campaigns",
     "qingji.reports",
     "qingji.exchange",
+    "qingji.api",
     "qingji.web",
 ]
 

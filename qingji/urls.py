@@ -10,5 +10,6 @@ urlpatterns = [
     path("campaigns/", include("qingji.campaigns.urls")),
     path("reports/", include("qingji.reports.urls")),
     path("exchange/", include("qingji.exchange.urls")),
+    path("api/", include("qingji.api.urls")),
     path("", include("qingji.web.urls")),
 ]

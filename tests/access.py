@@ -33,10 +33,12 @@ class Route:
     data: dict[str, Any] = field(default_factory=dict)
     # Roles may differ per object: called with (world, account) → allowed or not.
     public: bool = False
+    # Send `data` as a JSON body (the API) rather than as a form.
+    json: bool = False
 
 
 # Routes that need no account, or are not pages (static files, language switch).
-PUBLIC = {"web:login", "web:logout", "set_language"}
+PUBLIC = {"web:login", "web:logout", "set_language", "api:api-root"}
 
 ROUTES: list[Route] = [
     Route("web:dashboard", ALL_ACCOUNTS),
@@ -54,8 +56,6 @@ def _collect() -> None:
         ROUTES.extend(importlib.import_module(f"tests.{module}").ROUTES)
 
 
-_collect()
-
 
 def own_case(world: dict[str, Any], account: str) -> dict[str, Any]:
     """A case handled by the account's own unit (in every account's scope)."""
@@ -69,3 +69,6 @@ def foreign_case(world: dict[str, Any], account: str) -> dict[str, Any] | None:
         return None
     code = "QH-QY-FY" if account == "outsider" else "BY-ZY"
     return {"pk": world["cases"][code].pk}
+
+
+_collect()

@@ -1,0 +1,20 @@
+"""API authentication: the browser session (with CSRF) or a bearer token."""
+
+from django.utils import timezone
+from ninja.security import HttpBearer, django_auth
+
+from qingji.api.models import ApiToken, hash_token
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token: str):  # type: ignore[no-untyped-def]
+        found = (ApiToken.objects.select_related("user", "user__org")
+                 .filter(token_hash=hash_token(token), revoked=False, user__is_active=True).first())
+        if found is None:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.user = found.user
+        return found.user
+
+
+AUTH = [TokenAuth(), django_auth]

@@ -72,8 +72,13 @@ def fill(path: str) -> None:
     for po_path in catalogues():
         po = polib.pofile(str(po_path))
         for entry in po:
-            if entry.msgid in pairs and (not entry.msgstr or "fuzzy" in entry.flags):
-                entry.msgstr = pairs[entry.msgid]
+            done = all(entry.msgstr_plural.values()) if entry.msgid_plural else bool(entry.msgstr)
+            if entry.msgid in pairs and (not done or "fuzzy" in entry.flags):
+                if entry.msgid_plural:
+                    # Chinese has one plural form.
+                    entry.msgstr_plural = {0: pairs[entry.msgid]}
+                else:
+                    entry.msgstr = pairs[entry.msgid]
                 if "fuzzy" in entry.flags:
                     entry.flags.remove("fuzzy")
         po.save()

@@ -11,6 +11,12 @@ from qingji.organisations.services import org_create
 PASSWORD = "Test-pass-2026"  # noqa: S105
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Uploaded files of each test go to its own temporary directory."""
+    settings.MEDIA_ROOT = tmp_path / "files"
+
+
 @pytest.fixture
 def city(db) -> dict[str, Org]:  # type: ignore[no-untyped-def]
     """The demo city's units, plus a sibling city (outside every demo account's scope)."""

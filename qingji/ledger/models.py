@@ -364,3 +364,16 @@ class StatusPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.status} {self.valid_from}–{self.valid_to or ''}"
+
+
+LEDGER_COLUMNS = ("ledger_no", "petitioners", "summary", "category", "source", "handling_org", "registered_on",
+                  "deadline", "status", "key_supervision", "flags", "lead_official")
+DEFAULT_COLUMNS = ("ledger_no", "petitioners", "summary", "handling_org", "source", "registered_on", "deadline",
+                   "status", "flags")
+
+
+class LedgerPreference(models.Model):
+    """The ledger columns a user chose to see, remembered between visits."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ledger_preference")
+    columns = models.JSONField(default=list)

@@ -41,3 +41,26 @@ def case_status_history(case: Case) -> QuerySet[StatusPeriod]:
 def can_edit_case(user, case: Case) -> bool:  # type: ignore[no-untyped-def]
     """Scope is already checked by fetching the case through `get_visible_case`."""
     return has_capability(user, "case.edit")
+
+
+def case_timeline(case: Case) -> list[dict[str, object]]:
+    """Work log, status changes, aid and attachments of one case, newest first (four queries)."""
+    events: list[dict[str, object]] = []
+    for entry in case.work_log.select_related("recorded_by"):
+        events.append({"date": entry.date, "type": "work", "object": entry})
+    for period in case_status_history(case):
+        events.append({"date": period.valid_from, "type": "status", "object": period})
+    for aid in case.aid.all():
+        events.append({"date": aid.date, "type": "aid", "object": aid})
+    for attachment in case.attachments.select_related("uploaded_by"):
+        events.append({"date": attachment.uploaded_at.date(), "type": "attachment", "object": attachment})
+    order = {"status": 0, "work": 1, "aid": 2, "attachment": 3}
+    return sorted(events, key=lambda e: (e["date"], order[str(e["type"])]), reverse=True)
+
+
+def ledger_columns(user) -> list[str]:  # type: ignore[no-untyped-def]
+    from qingji.ledger.models import DEFAULT_COLUMNS, LEDGER_COLUMNS, LedgerPreference
+
+    preference = LedgerPreference.objects.filter(user=user).first()
+    chosen = [c for c in (preference.columns if preference else DEFAULT_COLUMNS) if c in LEDGER_COLUMNS]
+    return chosen or list(DEFAULT_COLUMNS)

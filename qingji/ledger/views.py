@@ -1,0 +1,329 @@
+"""The ledger pages: the list (积案台账), the dossier (一案一档), registration and the
+responsibility breakdown table. Thin views: scope through selectors, writes through services."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qingji.accounts.roles import has_capability
+from qingji.ledger import forms, services
+from qingji.ledger.filters import DEFAULT_SORT, apply_ledger_filters, ledger_filter_form
+from qingji.ledger.models import LEDGER_COLUMNS, Case, LedgerPreference
+from qingji.ledger.selectors import (
+    case_timeline,
+    get_visible_case,
+    ledger_columns,
+    visible_cases,
+    visible_petitioners,
+)
+from qingji.lib.idnumbers import normalise_id_number
+from qingji.lib.pii import digest
+from qingji.organisations.selectors import visible_orgs
+
+PAGE_SIZE = 50
+
+
+def _require(request: HttpRequest, capability: str) -> None:
+    if not has_capability(request.user, capability):
+        raise PermissionDenied
+
+
+def _export_url(request: HttpRequest) -> str | None:
+    """The exchange part's "export what I see" link, with the page's own filters."""
+    try:
+        return f"{reverse('exchange:export_ledger')}?{request.GET.urlencode()}"
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "case.view")
+    cases = apply_ledger_filters(visible_cases(request.user), request.GET)
+    cases = cases.select_related("handling_org", "category", "responsibility__lead_official")
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    case_ids = [c.pk for c in page.object_list]
+    petitioners = _petitioner_names(case_ids)
+    rows = [{"case": c, "petitioners": petitioners.get(c.pk, [])} for c in page.object_list]
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "form": ledger_filter_form(request.GET), "page": page, "rows": rows, "columns": ledger_columns(request.user),
+        "all_columns": LEDGER_COLUMNS, "query": params.urlencode(), "sort": request.GET.get("sort") or DEFAULT_SORT,
+        "today": timezone.localdate(), "export_url": _export_url(request), "orgs": visible_orgs(request.user),
+    }
+    template = "ledger/_table.html" if request.htmx else "ledger/list.html"
+    return render(request, template, context)
+
+
+def _petitioner_names(case_ids: list[int]) -> dict[int, list[str]]:
+    from qingji.ledger.models import CasePetitioner
+
+    names: dict[int, list[str]] = {}
+    for case_id, name in (CasePetitioner.objects.filter(case_id__in=case_ids).order_by("position")
+                          .values_list("case_id", "petitioner__name")):
+        names.setdefault(case_id, []).append(name)
+    return names
+
+
+@login_required
+@require_POST
+def save_columns(request: HttpRequest) -> HttpResponse:
+    _require(request, "case.view")
+    chosen = [c for c in request.POST.getlist("columns") if c in LEDGER_COLUMNS]
+    LedgerPreference.objects.update_or_create(user=request.user, defaults={"columns": chosen})
+    return redirect(f"{reverse('ledger:list')}?{request.POST.get('query', '')}")
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_visible_case(request.user, pk)
+    return render(request, "ledger/detail.html", _detail_context(request, case))
+
+
+def _detail_context(request: HttpRequest, case: Case, **forms_: object) -> dict[str, object]:
+    responsibility = getattr(case, "responsibility", None)
+    today = timezone.localdate()
+    return {
+        "case": case, "responsibility": responsibility,
+        "handlers": list(responsibility.handlers.all()) if responsibility else [],
+        "petitioners": list(case.petitioners.order_by("casepetitioner__position")),
+        "matters": list(case.matters.select_related("org")),
+        "timeline": case_timeline(case), "today": today,
+        "days_left": (case.deadline - today).days if case.deadline else None,
+        "overdue_days": (today - case.deadline).days if case.deadline else None,
+        "flags": [case._meta.get_field(f).verbose_name for f in Case.FLAGS if getattr(case, f)],
+        "can_edit": has_capability(request.user, "case.edit"),
+        "can_assign": has_capability(request.user, "case.assign"),
+        "can_work": has_capability(request.user, "case.record_work"),
+        "work_form": forms_.get("work_form") or forms.WorkLogForm(initial={"date": today}),
+        "aid_form": forms_.get("aid_form") or forms.AidForm(initial={"date": today}),
+        "attachment_form": forms_.get("attachment_form") or forms.AttachmentForm(),
+    }
+
+
+@login_required
+def case_create(request: HttpRequest) -> HttpResponse:
+    _require(request, "case.register")
+    orgs = visible_orgs(request.user)
+    form = forms.CaseForm(request.POST or None, orgs=orgs, initial={"registered_on": timezone.localdate(),
+                                                                     "handling_org": request.user.org_id})
+    petitioner_form = forms.PetitionerForm(request.POST or None, prefix="p")
+    chosen = _chosen_petitioners(request)
+    similar, warnings = [], []
+    if request.method == "POST":
+        if not chosen and petitioner_form.is_valid():
+            similar = services.petitioner_similar(**{k: petitioner_form.cleaned_data[k]
+                                                     for k in ("id_number", "name", "phone")})
+            similar = [p for p in similar if visible_petitioners(request.user).filter(pk=p.pk).exists()]
+        if form.is_valid() and (chosen or petitioner_form.is_valid()):
+            if similar and not request.POST.get("confirm_new"):
+                warnings.append(_("A petitioner with the same ID number, or the same name and phone, is already "
+                                  "in the ledger (possible multi-channel petition). Pick them below, or confirm "
+                                  "that this is a different person."))
+            else:
+                case = _register(request, form, petitioner_form, chosen)
+                if case is not None:
+                    messages.success(request, _("Case %(no)s registered.") % {"no": case.ledger_no})
+                    return redirect("ledger:detail", pk=case.pk)
+    return render(request, "ledger/create.html", {
+        "form": form, "petitioner_form": petitioner_form, "chosen": chosen, "similar": similar,
+        "warnings": warnings,
+    })
+
+
+def _chosen_petitioners(request: HttpRequest) -> list:
+    ids = [int(i) for i in request.POST.getlist("petitioner") if i.isdigit()]
+    return list(visible_petitioners(request.user).filter(pk__in=ids)) if ids else []
+
+
+def _register(request: HttpRequest, form, petitioner_form, chosen) -> Case | None:  # type: ignore[no-untyped-def]
+    data = form.cleaned_data
+    try:
+        petitioners = chosen or [services.petitioner_create(actor=request.user, **petitioner_form.cleaned_data)]
+        return services.case_register(
+            actor=request.user, handling_org=data["handling_org"], summary=data["summary"], source=data["source"],
+            petitioners=petitioners, registered_on=data["registered_on"], ledger_no=data["ledger_no"],
+            category=data["category"], stage=data["stage"], first_petitioned_on=data["first_petitioned_on"],
+            assigned_on=data["assigned_on"], key_supervision=data["key_supervision"], flags=data["flags"],
+            deadline=data["deadline"], note=data["note"], docket_numbers=data["docket_numbers"],
+        )
+    except ValidationError as exc:
+        _attach_errors(form, petitioner_form, exc)
+        return None
+
+
+def _attach_errors(form, other, exc: ValidationError) -> None:  # type: ignore[no-untyped-def]
+    for field, errors in (exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]):
+        target = form if field in form.fields or field is None else other
+        target.add_error(field if field in target.fields else None, errors)
+
+
+@login_required
+def petitioner_search(request: HttpRequest) -> HttpResponse:
+    """Existing petitioners in scope by name or exact ID number, for the registration form."""
+    _require(request, "case.register")
+    text = request.GET.get("pq", "").strip()
+    found = []
+    if text:
+        people = visible_petitioners(request.user)
+        by_id = people.filter(id_number_digest=digest(normalise_id_number(text)))
+        found = list(by_id[:10]) or list(people.filter(name__contains=text)[:10])
+    return render(request, "ledger/_petitioner_results.html", {"found": found, "text": text})
+
+
+@login_required
+def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_visible_case(request.user, pk)
+    _require(request, "case.edit")
+    initial = {f: getattr(case, f) for f in ("summary", "category", "stage", "source", "first_petitioned_on",
+                                            "assigned_on", "registered_on", "key_supervision", "deadline", "note")}
+    initial.update(handling_org=case.handling_org, version=case.version,
+                   flags=[f for f in Case.FLAGS if getattr(case, f)],
+                   docket_numbers="\n".join(case.matters.values_list("docket_number", flat=True)))
+    form = forms.CaseEditForm(request.POST or None, orgs=visible_orgs(request.user), initial=initial)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changes = {k: data[k] for k in initial if k not in ("version", "flags", "docket_numbers")}
+        changes.update({f: f in data["flags"] for f in Case.FLAGS})
+        try:
+            services.case_update(actor=request.user, case=case, expected_version=data["version"], **changes)
+            services.case_set_dockets(actor=request.user, case=case, docket_numbers=data["docket_numbers"])
+            messages.success(request, _("Case saved."))
+            return redirect("ledger:detail", pk=case.pk)
+        except services.StaleCase as exc:
+            stale = [{"field": Case._meta.get_field(f).verbose_name, "mine": value,
+                      "current": getattr(exc.current, f)}
+                     for f, value in changes.items() if getattr(exc.current, f) != value]
+            form.data = form.data.copy()
+            form.data["version"] = exc.current.version
+        except ValidationError as exc:
+            _attach_errors(form, form, exc)
+    return render(request, "ledger/edit.html", {"form": form, "case": case, "stale": stale})
+
+
+@login_required
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_visible_case(request.user, pk)
+    _require(request, "case.assign")
+    current = getattr(case, "responsibility", None)
+    initial = {}
+    if current is not None:
+        initial = {f: getattr(current, f) for f in ("lead_official", "supervising_official", "watch_officer",
+                                                   "head_of_unit", "plan", "deadline", "goal")}
+        initial["handlers"] = list(current.handlers.all())
+    form = forms.ResponsibilityForm(request.POST or None, case=case, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.responsibility_assign(actor=request.user, case=case, **form.cleaned_data)
+            messages.success(request, _("Responsibility saved."))
+            return redirect("ledger:detail", pk=case.pk)
+        except ValidationError as exc:
+            _attach_errors(form, form, exc)
+    return render(request, "ledger/assign.html", {"form": form, "case": case})
+
+
+def _detail_fragment(request: HttpRequest, case: Case, **forms_: object) -> HttpResponse:
+    case = get_visible_case(request.user, case.pk)
+    return render(request, "ledger/_work.html", _detail_context(request, case, **forms_))
+
+
+@login_required
+@require_POST
+def add_work_log(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_visible_case(request.user, pk)
+    _require(request, "case.record_work")
+    form = forms.WorkLogForm(request.POST)
+    if form.is_valid():
+        try:
+            services.work_log_add(actor=request.user, case=case, **form.cleaned_data)
+            form = None
+        except ValidationError as exc:
+            _attach_errors(form, form, exc)
+    return _after_post(request, case, work_form=form)
+
+
+@login_required
+@require_POST
+def add_aid(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_visible_case(request.user, pk)
+    _require(request, "case.record_work")
+    form = forms.AidForm(request.POST)
+    if form.is_valid():
+        try:
+            services.aid_add(actor=request.user, case=case, **form.cleaned_data)
+            form = None
+        except ValidationError as exc:
+            _attach_errors(form, form, exc)
+    return _after_post(request, case, aid_form=form)
+
+
+@login_required
+@require_POST
+def add_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_visible_case(request.user, pk)
+    _require(request, "case.record_work")
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(actor=request.user, case=case, uploaded=form.cleaned_data["file"],
+                                    kind=form.cleaned_data["kind"])
+            form = None
+        except ValidationError as exc:
+            form.add_error("file", exc.messages)
+    return _after_post(request, case, attachment_form=form)
+
+
+def _after_post(request: HttpRequest, case: Case, **forms_: object) -> HttpResponse:
+    """htmx gets the work panel back (with errors, or fresh forms); a plain POST is redirected."""
+    if request.htmx:
+        return _detail_fragment(request, case, **{k: v for k, v in forms_.items() if v is not None})
+    if any(v is not None for v in forms_.values()):
+        messages.error(request, _("The entry was not saved: please correct the form."))
+    return redirect("ledger:detail", pk=case.pk)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    case = get_visible_case(request.user, pk)
+    attachment = get_object_or_404(case.attachments, pk=attachment_id)
+    from qingji.audit.services import audit_log
+
+    audit_log(actor=request.user, action="case.attachment_download", obj=case,
+              after={"file": attachment.original_name})
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+                        content_type=attachment.content_type)
+
+
+@login_required
+def responsibility_table(request: HttpRequest) -> HttpResponse:
+    """工作包案责任分解表: one row per case with the five fixed items, grouped by unit."""
+    _require(request, "case.view")
+    cases = (apply_ledger_filters(visible_cases(request.user), request.GET)
+             .select_related("handling_org", "responsibility__lead_official", "responsibility__supervising_official",
+                             "responsibility__watch_officer", "responsibility__head_of_unit")
+             .prefetch_related("responsibility__handlers", "petitioners")
+             .order_by("handling_org__path", "ledger_no"))
+    if request.GET.get("format") == "xlsx":
+        from qingji.ledger.breakdown import breakdown_workbook
+
+        return breakdown_workbook(request.user, cases)
+    groups: dict[object, list[Case]] = {}
+    for case in cases[:2000]:
+        groups.setdefault(case.handling_org, []).append(case)
+    params = request.GET.copy()
+    params.pop("format", None)
+    return render(request, "ledger/responsibility.html", {
+        "groups": groups, "form": ledger_filter_form(request.GET), "query": params.urlencode(),
+        "today": dt.date.today(), "orgs": visible_orgs(request.user),
+    })

@@ -1,0 +1,60 @@
+import datetime as dt
+
+from django.urls import reverse
+
+from qingji.ledger.models import CaseStatus, LedgerPreference
+from tests.ledger.factories import make_case
+
+
+def test_it_lists_only_the_cases_in_the_users_scope(client, users, city):
+    make_case(city["QH-QY-FY"], name="王芳", ledger_no="QY-1")
+    make_case(city["QH-GAJ"], name="李明", ledger_no="GA-1")
+    make_case(city["BY-ZY"], name="赵强", ledger_no="BY-1")
+    client.force_login(users["committee"])
+    page = client.get(reverse("ledger:list")).content.decode()
+    assert "QY-1" in page and "GA-1" in page and "BY-1" not in page
+    client.force_login(users["court_a"])
+    page = client.get(reverse("ledger:list")).content.decode()
+    assert "QY-1" in page and "GA-1" not in page
+
+
+def test_it_finds_a_case_by_a_two_character_name_and_returns_only_the_table_to_htmx(client, users, city):
+    make_case(city["QH-QY-FY"], name="王芳", ledger_no="QY-1")
+    make_case(city["QH-QY-FY"], name="李明", ledger_no="QY-2")
+    client.force_login(users["court_a"])
+    response = client.get(reverse("ledger:list"), {"q": "王芳"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "QY-1" in body and "QY-2" not in body
+    assert "<html" not in body  # the partial, not the whole page
+    assert "1 件" in body or "1 case" in body
+
+
+def test_it_shows_overdue_cases_in_red(client, users, city):
+    make_case(city["QH-QY-FY"], ledger_no="QY-OLD", status=CaseStatus.IN_PROGRESS,
+              registered_on=dt.date(2020, 1, 1))
+    client.force_login(users["court_a"])
+    body = client.get(reverse("ledger:list"), {"deadline": "overdue"}).content.decode()
+    assert "QY-OLD" in body and "text-overdue" in body
+
+
+def test_it_pages_fifty_cases_at_a_time_with_a_bounded_number_of_queries(client, users, city,
+                                                                         django_assert_max_num_queries):
+    for index in range(60):
+        make_case(city["QH-QY-FY"], name=f"人{index:02d}", ledger_no=f"QY-{index:03d}",
+                  status=CaseStatus.IN_PROGRESS)
+    client.force_login(users["court_a"])
+    with django_assert_max_num_queries(12):
+        body = client.get(reverse("ledger:list"), {"sort": "ledger_no"}).content.decode()
+    assert "QY-000" in body and "QY-049" in body and "QY-050" not in body
+    assert "60" in body
+    second = client.get(reverse("ledger:list"), {"sort": "ledger_no", "page": 2}).content.decode()
+    assert "QY-050" in second and "QY-059" in second
+
+
+def test_it_remembers_the_chosen_columns(client, users, city):
+    make_case(city["QH-QY-FY"], ledger_no="QY-1", summary="独特的信访事项")
+    client.force_login(users["court_a"])
+    client.post(reverse("ledger:columns"), {"columns": ["ledger_no", "status"]})
+    assert LedgerPreference.objects.get(user=users["court_a"]).columns == ["ledger_no", "status"]
+    body = client.get(reverse("ledger:list")).content.decode()
+    assert "QY-1" in body and "独特的信访事项" not in body

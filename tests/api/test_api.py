@@ -3,7 +3,7 @@ import datetime as dt
 from qingji.api.services import api_token_create
 from qingji.audit.models import AuditEntry
 from qingji.ledger.models import CaseStatus
-from tests.ledger.factories import make_case, valid_id_number
+from tests.ledger.factories import make_case
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -19,7 +19,8 @@ def cases(city):
     court, police = city["QH-QY-FY"], city["QH-GAJ"]
     today = dt.date.today()
     return {
-        "open": make_case(court, name="王芳", ledger_no="A-1", summary="房屋拆迁补偿不服", status=CaseStatus.IN_PROGRESS,
+        "open": make_case(court, name="王芳", ledger_no="A-1", summary="房屋拆迁补偿不服",
+                          status=CaseStatus.IN_PROGRESS,
                           registered_on=dt.date(2012, 1, 5)),
         "settled": make_case(court, name="欧阳晓东", ledger_no="A-2", summary="劳动争议执行不能",
                              source=Source.PROVINCIAL_COMMITTEE, status=CaseStatus.CLOSED_SETTLED,

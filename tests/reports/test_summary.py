@@ -1,0 +1,111 @@
+import datetime as dt
+
+from qingji.ledger.models import CaseStatus, JudicialAid
+from qingji.lib.rates import rate
+from qingji.reports.selectors import summary
+from tests.ledger.factories import make_case
+from tests.reports.seeds import build_seed_40, build_seed_reviews
+
+APRIL_END = dt.date(2012, 4, 30)
+
+
+def test_rates_are_one_decimal_half_up_and_null_for_an_empty_group():
+    assert [rate(5, 9), rate(2, 69), rate(8, 12), rate(40, 40), rate(1, 40), rate(0, 0)] == \
+        ["55.6", "2.9", "66.7", "100.0", "2.5", None]
+    assert rate(1, 8) == "12.5" and rate(1, 16) == "6.3"  # 6.25 rounds half up
+
+
+def test_it_reproduces_the_forty_case_table_of_the_city_courts(city):
+    build_seed_40(city)
+    report = summary(org=city["QH-ZFW"], as_of=APRIL_END)
+    assert report["total"] == 40 and report["settled"] == 40 and report["settlement_rate"] == "100.0"
+    assert report["status"] == {"open": 0, "closed_unsettled": 0, "closed_settled": 40}
+    assert report["settled_by_method"] == {
+        "written_pledge": {"count": 15, "share": "37.5"},
+        "terminated": {"count": 23, "share": "57.5"},
+        "other": {"count": 2, "share": "5.0"},
+    }
+    by_source = {row["source"]: row for row in report["by_source"]}
+    assert list(by_source) == ["provincial_committee", "city_committee", "superior_org"]
+    provincial = by_source["provincial_committee"]
+    assert (provincial["total"], provincial["key_supervision"]) == (9, 9)
+    assert [provincial["settled_by_method"][m]["share"] for m in ("written_pledge", "terminated", "other")] == \
+        ["33.3", "55.6", "11.1"]
+    assert [by_source["city_committee"]["settled_by_method"][m]["count"] for m in ("written_pledge", "terminated",
+                                                                                  "other")] == [4, 2, 0]
+    assert [by_source["superior_org"]["settled_by_method"][m]["share"] for m in ("written_pledge", "terminated",
+                                                                                "other")] == ["32.0", "64.0", "4.0"]
+    assert sum(row["total"] for row in report["by_org"]) == 40
+
+
+def test_it_reproduces_the_sixty_nine_reviewed_matters(city):
+    build_seed_reviews(build_seed_40(city))
+    reviews = summary(org=city["QH-ZFW"], as_of=APRIL_END)["reviews"]
+    assert reviews == {
+        "matters": 69,
+        "grades": {"1": {"count": 52, "share": "75.4"}, "2": {"count": 15, "share": "21.7"},
+                   "3": {"count": 2, "share": "2.9"}},
+        "accountability": {"matters": 2, "share": "2.9"},
+    }
+
+
+def test_it_adds_up_a_countys_statuses_that_the_hand_written_report_did_not(city):
+    police = city["QH-GAJ"]
+    for status, count in ((CaseStatus.CLOSED_SETTLED, 8), (CaseStatus.CLOSED_UNSETTLED, 11),
+                          (CaseStatus.IN_PROGRESS, 17)):
+        for index in range(count):
+            make_case(police, name=f"人{status[:3]}{index}", status=status, method="other",
+                      registered_on=dt.date(2012, 2, 1), closed_on=dt.date(2012, 6, 1))
+    report = summary(org=police, as_of=dt.date(2012, 9, 30))
+    assert report["status"] == {"open": 17, "closed_unsettled": 11, "closed_settled": 8}
+    assert report["total"] == 36 == sum(row["total"] for row in report["by_org"])
+    assert report["settlement_rate"] == "22.2"
+
+
+def test_it_reports_each_case_as_it_stood_at_each_month_end(city):
+    court = city["QH-QY-FY"]
+    make_case(court, name="甲", registered_on=dt.date(2012, 1, 5), status=CaseStatus.CLOSED_SETTLED,
+              method="written_pledge", closed_on=dt.date(2012, 2, 10))
+    make_case(court, name="乙", registered_on=dt.date(2012, 2, 20), status=CaseStatus.CLOSED_SETTLED,
+              method="terminated", closed_on=dt.date(2012, 2, 29))
+    make_case(court, name="丙", registered_on=dt.date(2012, 3, 15), status=CaseStatus.IN_PROGRESS)
+    january = summary(org=court, as_of=dt.date(2012, 1, 31))
+    assert (january["total"], january["settled"], january["status"]["open"]) == (1, 0, 1)
+    leap_day = summary(org=court, as_of=dt.date(2012, 2, 29))
+    assert (leap_day["total"], leap_day["settled"], leap_day["settlement_rate"]) == (2, 2, "100.0")
+    day_before = summary(org=court, as_of=dt.date(2012, 2, 28))
+    assert (day_before["settled"], day_before["settlement_rate"]) == (1, "50.0")
+    march = summary(org=court, as_of=dt.date(2012, 3, 31))
+    assert (march["total"], march["settled"], march["settlement_rate"]) == (3, 2, "66.7")
+
+
+def test_a_date_before_any_case_gives_zero_and_null_rates(city):
+    make_case(city["QH-QY-FY"], registered_on=dt.date(2012, 1, 5))
+    report = summary(org=city["QH-QY-FY"], as_of=dt.date(2011, 12, 31))
+    assert report["total"] == 0 and report["settlement_rate"] is None and report["by_source"] == []
+    assert report["settled_by_method"]["written_pledge"] == {"count": 0, "share": None}
+    assert report["reviews"]["grades"]["1"] == {"count": 0, "share": None}
+
+
+def test_it_counts_aid_paid_by_the_as_of_date(city):
+    case = make_case(city["QH-QY-FY"], registered_on=dt.date(2012, 1, 5))
+    JudicialAid.objects.create(case=case, amount=15000, date=dt.date(2012, 3, 1))
+    JudicialAid.objects.create(case=case, amount=100000, date=dt.date(2012, 5, 1))
+    assert summary(org=city["QH-ZFW"], as_of=dt.date(2012, 3, 31))["aid"] == {"cases": 1, "amount": "15000.00"}
+    assert summary(org=city["QH-ZFW"], as_of=dt.date(2012, 5, 31))["aid"] == {"cases": 1, "amount": "115000.00"}
+
+
+def test_the_number_of_queries_does_not_grow_with_the_cases(city, django_assert_max_num_queries):
+    build_seed_40(city)
+    with django_assert_max_num_queries(5):
+        summary(org=city["QH-ZFW"], as_of=APRIL_END)
+
+
+def test_it_orders_units_by_rate_then_code(city):
+    make_case(city["QH-HY-FY"], name="甲", status=CaseStatus.CLOSED_SETTLED, method="other")
+    make_case(city["QH-QY-FY"], name="乙", status=CaseStatus.CLOSED_SETTLED, method="other")
+    make_case(city["QH-QY-FY"], name="丙")
+    make_case(city["QH-AP-FY"], name="丁", status=CaseStatus.CLOSED_SETTLED, method="other")
+    rows = summary(org=city["QH-ZFW"], as_of=dt.date(2026, 1, 1))["by_org"]
+    assert [(r["org"], r["settlement_rate"]) for r in rows] == [
+        ("QH-AP-FY", "100.0"), ("QH-HY-FY", "100.0"), ("QH-QY-FY", "50.0")]

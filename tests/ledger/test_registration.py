@@ -34,7 +34,8 @@ def test_it_warns_about_a_petitioner_already_in_the_ledger(client, users, city):
 
 def test_it_reports_a_wrong_check_digit(client, users, city):
     client.force_login(users["court_a"])
-    bad = valid_id_number()[:-1] + ("0" if valid_id_number()[-1] != "0" else "1")
+    good = valid_id_number()
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
     response = client.post(reverse("ledger:create"), form(city, **{"p-id_number": bad}))
     assert "校验码" in response.content.decode()
     assert not Case.objects.exists()

@@ -1,0 +1,74 @@
+"""`qingji report summary [--org CODE] [--campaign CODE] [--as-of DATE] --format json|xlsx|docx [--out FILE]`."""
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from qingji.audit.services import audit_log
+from qingji.campaigns.models import Campaign
+from qingji.organisations.models import Org
+from qingji.reports.render import summary_docx, summary_xlsx
+from qingji.reports.selectors import summary
+
+
+class Command(BaseCommand):
+    help = "Reports computed from the ledger (spec/summary-report.md)."
+
+    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+        sub = parser.add_subparsers(dest="report", required=True)
+        summary_parser = sub.add_parser("summary", help="the summary report", called_from_command_line=True)
+        summary_parser.add_argument("--org", help="unit code (default: the whole database)")
+        summary_parser.add_argument("--campaign", help="campaign code")
+        summary_parser.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD (default: today)")
+        summary_parser.add_argument("--format", required=True, choices=["json", "xlsx", "docx"])
+        summary_parser.add_argument("--out", help="output file (JSON goes to standard output without it)")
+
+    def handle(self, *args, report: str, org: str | None, campaign: str | None, as_of: str | None,  # type: ignore[no-untyped-def]
+               format: str, out: str | None, **options) -> None:  # noqa: A002 - the option's name
+        unit = self._org(org)
+        chosen = self._campaign(campaign)
+        day = self._date(as_of)
+        figures = summary(org=unit, campaign=chosen, as_of=day)
+        if format == "json":
+            text = json.dumps(figures, ensure_ascii=False, indent=2)
+            if out:
+                Path(out).write_text(text + "\n", encoding="utf-8")
+            else:
+                sys.stdout.write(text + "\n")
+        else:
+            if not out:
+                raise CommandError(_("--out FILE is required for the %(format)s format.") % {"format": format})
+            Path(out).write_bytes(summary_xlsx(figures) if format == "xlsx" else summary_docx(figures))
+        audit_log(actor=None, action="report.export", object_type="report", object_repr=f"summary {format}",
+                  after={"org": org, "campaign": campaign, "as_of": figures["as_of"], "format": format})
+
+    @staticmethod
+    def _org(code: str | None) -> Org | None:
+        if code is None:
+            return None
+        org = Org.objects.filter(code=code).first()
+        if org is None:
+            raise CommandError(_("No unit with code %(code)s.") % {"code": code}, returncode=2)
+        return org
+
+    @staticmethod
+    def _campaign(code: str | None) -> Campaign | None:
+        if code is None:
+            return None
+        campaign = Campaign.objects.filter(code=code).first()
+        if campaign is None:
+            raise CommandError(_("No campaign with code %(code)s.") % {"code": code}, returncode=2)
+        return campaign
+
+    @staticmethod
+    def _date(text: str | None) -> dt.date | None:
+        if text is None:
+            return None
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise CommandError(_("“%(text)s” is not a date: use YYYY-MM-DD.") % {"text": text}, returncode=2)

@@ -1,0 +1,188 @@
+"""The summary rendered as the units' written summary (情况总结, .docx) and as a workbook (.xlsx).
+
+The sentences carry the figures in the register of the units' own reports; every figure comes
+from the one computation in reports.selectors.summary.
+"""
+
+import datetime as dt
+from io import BytesIO
+from typing import Any
+
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+
+from qingji.ledger.models import SettlementMethod
+from qingji.lib.officialdoc import OfficialDocument
+from qingji.lib.rates import percent_text
+from qingji.reviews.models import Grade
+
+METHOD_LABELS = {
+    "written_pledge": lambda: _("the petitioner gave a written pledge to stop petitioning"),
+    "terminated": lambda: _("termination was approved"),
+    "other": lambda: _("concluded in another way"),
+}
+
+
+def long_date(value: str | dt.date) -> str:
+    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    return _("%(y)d-%(m)d-%(d)d") % {"y": day.year, "m": day.month, "d": day.day}
+
+
+def scope_name(report: dict[str, Any]) -> str:
+    return report["scope"]["org_name"] or _("All units")
+
+
+def opening_sentence(report: dict[str, Any]) -> str:
+    """截至…，…共排查涉法涉诉信访积案40件，已全部息诉罢访，息诉罢访率100%。"""
+    figures = {"date": long_date(report["as_of"]), "scope": scope_name(report), "total": report["total"],
+               "settled": report["settled"], "rate": percent_text(report["settlement_rate"])}
+    if report["total"] and report["settled"] == report["total"]:
+        return _("As of %(date)s, %(scope)s had found %(total)d backlog law- and litigation-related petition "
+                 "cases, all of which are settled: a settlement rate of %(rate)s.") % figures
+    return _("As of %(date)s, %(scope)s had found %(total)d backlog law- and litigation-related petition cases, "
+             "of which %(settled)d are settled: a settlement rate of %(rate)s.") % figures
+
+
+def methods_sentence(methods: dict[str, dict[str, Any]], all_settled: bool) -> str:
+    parts = []
+    for method in SettlementMethod.values:
+        figures = methods[method]
+        if not figures["count"]:
+            continue
+        parts.append(_("in %(count)d cases %(how)s, %(share)s of the %(whole)s") % {
+            "count": figures["count"], "how": METHOD_LABELS[method](), "share": percent_text(figures["share"]),
+            "whole": _("total") if all_settled else _("settled cases")})
+    return _("Of these, %(parts)s.") % {"parts": _("; ").join(parts)} if parts else ""
+
+
+def summary_docx(report: dict[str, Any], title: str | None = None) -> bytes:
+    doc = OfficialDocument()
+    doc.title(title or _("Summary of the work of clearing backlog law- and litigation-related petition cases "
+                         "of %(scope)s") % {"scope": scope_name(report)})
+    all_settled = bool(report["total"]) and report["settled"] == report["total"]
+    doc.paragraph(opening_sentence(report) + methods_sentence(report["settled_by_method"], all_settled))
+    status = report["status"]
+    doc.paragraph(_("Closed and settled: %(settled)d; closed but not settled: %(unsettled)d; not yet concluded: "
+                    "%(open)d.") % {"settled": status["closed_settled"], "unsettled": status["closed_unsettled"],
+                                    "open": status["open"]})
+    _sources_part(doc, report)
+    _units_part(doc, report)
+    _aid_and_reviews_part(doc, report)
+    doc.signature(scope_name(report), long_date(report["as_of"]))
+    return doc.to_bytes()
+
+
+def _sources_part(doc: OfficialDocument, report: dict[str, Any]) -> None:
+    if not report["by_source"]:
+        return
+    doc.heading(_("I. By source"))
+    for index, row in enumerate(report["by_source"], start=1):
+        row_all_settled = row["settled"] == row["total"]
+        text = _("(%(n)s) %(label)s: %(total)d cases, %(key)d of them under key supervision; %(settled)d settled, "
+                 "a settlement rate of %(rate)s.") % {
+            "n": _number(index), "label": row["label"], "total": row["total"], "key": row["key_supervision"],
+            "settled": row["settled"], "rate": percent_text(row["settlement_rate"])}
+        doc.paragraph(text + methods_sentence(row["settled_by_method"], row_all_settled))
+
+
+def _units_part(doc: OfficialDocument, report: dict[str, Any]) -> None:
+    if not report["by_org"]:
+        return
+    doc.heading(_("II. By handling unit"))
+    overdue = sum(r["overdue"] for r in report["by_org"])
+    doc.paragraph(_("%(units)d units handle these cases; %(overdue)d open cases are past their deadline.")
+                  % {"units": len(report["by_org"]), "overdue": overdue})
+    doc.table([_("Unit"), _("Cases"), _("Settled"), _("Settlement rate"), _("Overdue")],
+              [[r["name"], r["total"], r["settled"], percent_text(r["settlement_rate"]), r["overdue"]]
+               for r in report["by_org"]], caption=_("Settlement by handling unit"))
+
+
+def _aid_and_reviews_part(doc: OfficialDocument, report: dict[str, Any]) -> None:
+    aid, reviews = report["aid"], report["reviews"]
+    doc.heading(_("III. Judicial aid and file reviews"))
+    if aid["cases"]:
+        doc.paragraph(_("Judicial aid of %(amount)s yuan was paid to the petitioners of %(cases)d cases.")
+                      % {"amount": formats.number_format(aid["amount"], 2, force_grouping=True),
+                         "cases": aid["cases"]})
+    if reviews["matters"]:
+        grades = reviews["grades"]
+        doc.paragraph(_("%(matters)d underlying matters were reviewed: %(g1)d of grade 1 (%(s1)s), %(g2)d of grade "
+                        "2 (%(s2)s) and %(g3)d of grade 3 (%(s3)s). Staff were held accountable in %(acc)d matters, "
+                        "%(acc_share)s of those reviewed.") % {
+            "matters": reviews["matters"], "g1": grades["1"]["count"], "s1": percent_text(grades["1"]["share"]),
+            "g2": grades["2"]["count"], "s2": percent_text(grades["2"]["share"]), "g3": grades["3"]["count"],
+            "s3": percent_text(grades["3"]["share"]), "acc": reviews["accountability"]["matters"],
+            "acc_share": percent_text(reviews["accountability"]["share"])})
+    if not aid["cases"] and not reviews["matters"]:
+        doc.paragraph(_("No judicial aid was paid and no file was reviewed in this period."))
+
+
+CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+def _number(index: int) -> str:
+    """(一), (二)… in Chinese documents; (1), (2)… in English ones."""
+    if translation.get_language().startswith("zh") and index <= len(CHINESE_NUMERALS):
+        return CHINESE_NUMERALS[index - 1]
+    return str(index)
+
+
+def summary_xlsx(report: dict[str, Any]) -> bytes:
+    """One sheet per breakdown, formatted for printing on A4."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    title = _("Summary of %(scope)s as of %(date)s") % {"scope": scope_name(report), "date": report["as_of"]}
+    methods = report["settled_by_method"]
+    _sheet(workbook, _("Overview"), title, [_("Item"), _("Count"), _("Share")], [
+        [_("Cases"), report["total"], ""], [_("Settled"), report["settled"], report["settlement_rate"]],
+        [_("Not yet concluded"), report["status"]["open"], ""],
+        [_("Closed, not settled"), report["status"]["closed_unsettled"], ""],
+        *[[str(SettlementMethod(m).label), methods[m]["count"], methods[m]["share"]] for m in SettlementMethod.values],
+    ])
+    _sheet(workbook, _("By source"), title,
+           [_("Source"), _("Cases"), _("Key supervision"), _("Settled"), _("Settlement rate"),
+            *[str(SettlementMethod(m).label) for m in SettlementMethod.values]],
+           [[r["label"], r["total"], r["key_supervision"], r["settled"], r["settlement_rate"],
+             *[r["settled_by_method"][m]["count"] for m in SettlementMethod.values]] for r in report["by_source"]])
+    _sheet(workbook, _("By unit"), title,
+           [_("Unit code"), _("Unit"), _("Cases"), _("Settled"), _("Settlement rate"), _("Overdue")],
+           [[r["org"], r["name"], r["total"], r["settled"], r["settlement_rate"], r["overdue"]]
+            for r in report["by_org"]])
+    _sheet(workbook, _("Judicial aid"), title, [_("Cases"), _("Amount (yuan)")],
+           [[report["aid"]["cases"], float(report["aid"]["amount"])]])
+    grades = report["reviews"]["grades"]
+    _sheet(workbook, _("File reviews"), title, [_("Grade"), _("Matters"), _("Share")], [
+        *[[str(Grade(int(g)).label), grades[g]["count"], grades[g]["share"]] for g in ("1", "2", "3")],
+        [_("Held accountable"), report["reviews"]["accountability"]["matters"],
+         report["reviews"]["accountability"]["share"]],
+    ])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet(workbook: Workbook, name: str, title: str, header: list[str], rows: list[list[Any]]) -> None:
+    sheet = workbook.create_sheet(name[:31])
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append(header)
+    thin = Side(style="thin")
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+    for row in rows:
+        sheet.append(row)
+    for row in sheet.iter_rows(min_row=2, max_row=sheet.max_row):
+        for cell in row:
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for index, text in enumerate(header, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(str(text)) * 2 + 4))
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:2"

@@ -1,0 +1,55 @@
+import datetime as dt
+import io
+import json
+import zipfile
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+
+from tests.reports.seeds import build_seed_40
+
+
+def test_it_prints_the_summary_as_json(city, capsys):
+    build_seed_40(city)
+    call_command("report", "summary", "--org", "QH-ZFW", "--as-of", "2012-04-30", "--format", "json")
+    report = json.loads(capsys.readouterr().out)
+    assert report["scope"] == {"org": "QH-ZFW", "org_name": "清河市委政法委", "campaign": None}
+    assert report["settled_by_method"]["terminated"] == {"count": 23, "share": "57.5"}
+
+
+def test_it_covers_the_whole_database_without_an_org(city, capsys):
+    build_seed_40(city)
+    call_command("report", "summary", "--format", "json")
+    assert json.loads(capsys.readouterr().out)["total"] == 40
+
+
+def test_it_writes_a_workbook_with_a_sheet_per_breakdown(city, tmp_path):
+    build_seed_40(city)
+    out = tmp_path / "summary.xlsx"
+    call_command("report", "summary", "--org", "QH-ZFW", "--as-of", "2012-04-30", "--format", "xlsx",
+                 "--out", str(out))
+    workbook = openpyxl.load_workbook(out)
+    assert len(workbook.sheetnames) == 5
+    by_source = workbook.worksheets[1]
+    assert [c.value for c in by_source[3]][:5] == ["省委政法委交办", 9, 9, 9, "100.0"]
+
+
+def test_it_writes_the_summary_document_with_the_figures_in_its_sentences(city, tmp_path):
+    build_seed_40(city)
+    out = tmp_path / "summary.docx"
+    call_command("report", "summary", "--org", "QH-ZFW", "--as-of", "2012-04-30", "--format", "docx",
+                 "--out", str(out))
+    xml = zipfile.ZipFile(out).read("word/document.xml").decode()
+    assert "共排查涉法涉诉信访积案40件，已全部息诉罢访，息诉罢访率100%" in xml
+    assert "信访人书面保证息诉罢访的15件，占总数的37.5%" in xml
+    assert 'w:eastAsia="仿宋_GB2312"' in xml and 'w:eastAsia="方正小标宋简体"' in xml
+    settings = zipfile.ZipFile(out).read("word/settings.xml").decode()
+    assert "evenAndOddHeaders" in settings
+
+
+@pytest.mark.parametrize("args", [["--org", "NOPE"], ["--as-of", "2012-13-01"], ["--campaign", "NOPE"]])
+def test_it_explains_bad_arguments(city, args):
+    with pytest.raises(CommandError) as caught:
+        call_command("report", "summary", "--format", "json", *args)
+    assert caught.value.returncode == 2

@@ -86,7 +86,7 @@ def apply_ledger_filters(queryset: QuerySet[Case], params: QueryDict) -> QuerySe
         queryset = queryset.filter(category=data["category"])
     for flag in data.get("flag") or []:
         queryset = queryset.filter(**{flag: True})
-    queryset = _deadline(queryset, data.get("deadline") or "", as_of or timezone.localdate())
+    queryset = _deadline(queryset, data.get("deadline") or "", as_of or timezone.localdate(), current=not as_of)
     if data.get("registered_from"):
         queryset = queryset.filter(registered_on__gte=data["registered_from"])
     if data.get("registered_to"):
@@ -132,10 +132,13 @@ def _key_supervision(queryset: QuerySet[Case], value: str) -> QuerySet[Case]:
     return queryset
 
 
-def _deadline(queryset: QuerySet[Case], state: str, today: dt.date) -> QuerySet[Case]:
+def _deadline(queryset: QuerySet[Case], state: str, today: dt.date, current: bool = True) -> QuerySet[Case]:
+    """Deadline state of open cases; as of a past date, "open" is the as-of status, filtered already."""
     if not state:
         return queryset
-    open_cases = queryset.filter(status__in=OPEN_STATUSES, deadline__isnull=False)
+    open_cases = queryset.filter(deadline__isnull=False)
+    if current:
+        open_cases = open_cases.filter(status__in=OPEN_STATUSES)
     if state == "overdue":
         return open_cases.filter(deadline__lt=today)
     if state == "due7":

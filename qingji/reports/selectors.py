@@ -149,3 +149,29 @@ def _reviews(cases: QuerySet[Case], as_of: dt.date) -> dict[str, Any]:
                    for g in Grade},
         "accountability": {"matters": accountable, "share": rate(accountable, matters)},
     }
+
+
+def settlement_trend(cases: QuerySet[Case], days: list[dt.date]) -> list[dict[str, Any]]:
+    """Cases and settled cases as of each day, in one grouped query over the status periods."""
+    if not days:
+        return []
+    aggregates = {}
+    for index, day in enumerate(days):
+        in_force = Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day)) & Q(
+            case__registered_on__lte=day)
+        aggregates[f"t{index}"] = Count("id", filter=in_force)
+        aggregates[f"s{index}"] = Count("id", filter=in_force & Q(status=CaseStatus.CLOSED_SETTLED))
+    figures = StatusPeriod.objects.filter(case__in=cases.values("pk"), valid_from__lte=max(days)).aggregate(
+        **aggregates)
+    return [
+        {"date": day.isoformat(), "total": figures[f"t{i}"], "settled": figures[f"s{i}"],
+         "settlement_rate": rate(figures[f"s{i}"], figures[f"t{i}"])}
+        for i, day in enumerate(days)
+    ]
+
+
+def week_ends(today: dt.date, weeks: int = 12) -> list[dt.date]:
+    """The last `weeks` Sundays up to today, and today itself."""
+    last_sunday = today - dt.timedelta(days=(today.weekday() + 1) % 7)
+    days = [last_sunday - dt.timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+    return [*days, today] if days[-1] != today else days

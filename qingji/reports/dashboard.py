@@ -1,0 +1,67 @@
+"""The dashboard's figures: stat cards, the settlement-rate trend, rates by unit, my tasks."""
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qingji.accounts.roles import has_capability
+from qingji.ledger.filters import DUE_SOON_DAYS
+from qingji.ledger.models import OPEN_STATUSES
+from qingji.ledger.selectors import visible_cases
+from qingji.reports import charts
+from qingji.reports.selectors import settlement_trend, summary, week_ends
+from qingji.reports.views import ledger_link
+from qingji.web.dashboard import Panel, register_panel
+
+
+def figures_panel(user) -> dict[str, Any] | None:  # type: ignore[no-untyped-def]
+    if not has_capability(user, "report.view"):
+        return None
+    today = timezone.localdate()
+    cases = visible_cases(user)
+    report = summary(org=user.org, as_of=today, cases=cases)
+    due_week = cases.filter(status__in=OPEN_STATUSES, deadline__gte=today,
+                            deadline__lte=today + dt.timedelta(days=DUE_SOON_DAYS)).count()
+    orgs = report["by_org"]
+    return {
+        "report": report, "overdue": sum(r["overdue"] for r in orgs), "due_week": due_week,
+        "links": {"total": ledger_link(report), "settled": ledger_link(report, status="closed_settled"),
+                  "open": ledger_link(report, status="open"),
+                  "overdue": ledger_link(report, status="open", deadline="overdue"),
+                  "due_week": ledger_link(report, status="open", deadline="due7")},
+        "trend_chart": charts.trend_line(settlement_trend(cases, week_ends(today)), _milestones(user)),
+        "org_chart": charts.bar([r["name"] for r in orgs], [charts._float(r["settlement_rate"]) for r in orgs],
+                                _("Settlement rate"), {r["name"]: ledger_link(report, org=r["org"]) for r in orgs},
+                                horizontal=True) if len(orgs) > 1 else None,
+    }
+
+
+def _milestones(user) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    """The milestones of the campaigns this user's committee runs, once campaigns define them."""
+    from qingji.campaigns import models as campaign_models
+
+    milestone_model = getattr(campaign_models, "Milestone", None)
+    if milestone_model is None:
+        return []
+    rows = milestone_model.objects.filter(campaign__organiser=user.org).order_by("date")
+    return [{"date": m.date.isoformat(), "target": m.target_rate} for m in rows]
+
+
+def tasks_panel(user) -> dict[str, Any] | None:  # type: ignore[no-untyped-def]
+    """Open cases where the user is the lead official or a handler, due within a week or overdue."""
+    official = getattr(user, "official", None)
+    if official is None or not has_capability(user, "case.view"):
+        return None
+    today = timezone.localdate()
+    mine = (visible_cases(user)
+            .filter(Q(responsibility__lead_official=official) | Q(responsibility__handlers=official))
+            .filter(status__in=OPEN_STATUSES, deadline__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
+            .select_related("handling_org").distinct().order_by("deadline")[:20])
+    return {"cases": list(mine), "today": today, "title": _("My tasks")}
+
+
+register_panel(Panel("reports/_dashboard_figures.html", figures_panel, order=10))
+register_panel(Panel("reports/_dashboard_tasks.html", tasks_panel, order=30, width="col-lg-6"))

@@ -1,0 +1,100 @@
+"""统计分析: the summary for the user's scope, with charts, drill-down and downloads."""
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qingji.accounts.roles import has_capability
+from qingji.audit.services import audit_log
+from qingji.campaigns.models import Campaign
+from qingji.ledger.models import SettlementMethod
+from qingji.ledger.selectors import visible_cases
+from qingji.organisations.selectors import visible_orgs
+from qingji.reports import charts
+from qingji.reports.render import summary_docx, summary_xlsx
+from qingji.reports.selectors import summary
+from qingji.web.forms import BootstrapMixin
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class ReportForm(BootstrapMixin, forms.Form):
+    as_of = forms.DateField(label=gettext_lazy("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    campaign = forms.ModelChoiceField(label=gettext_lazy("Campaign"), queryset=Campaign.objects.none(),
+                                      required=False, to_field_name="code")
+
+    def __init__(self, *args, user, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = Campaign.objects.filter(organiser__in=visible_orgs(user))
+
+
+def _report(request: HttpRequest) -> tuple[ReportForm, dict[str, Any]]:
+    if not has_capability(request.user, "report.view"):
+        raise PermissionDenied
+    form = ReportForm(request.GET or None, user=request.user)
+    data = form.cleaned_data if form.is_valid() else {}
+    as_of = data.get("as_of") or timezone.localdate()
+    report = summary(org=request.user.org, campaign=data.get("campaign"), as_of=as_of,
+                     cases=visible_cases(request.user))
+    return form, report
+
+
+def ledger_link(report: dict[str, Any], **filters: str) -> str:
+    """The ledger page showing exactly the cases behind a figure (as of the report's date)."""
+    params = {"as_of": report["as_of"], **filters}
+    if report["scope"]["campaign"]:
+        params["campaign"] = report["scope"]["campaign"]
+    return f"{reverse('ledger:list')}?{urlencode(params)}"
+
+
+@login_required
+def summary_page(request: HttpRequest) -> HttpResponse:
+    form, report = _report(request)
+    link = lambda **f: ledger_link(report, **f)  # noqa: E731
+    method_links = {str(SettlementMethod(m).label): link(status="closed_settled", method=m)
+                    for m in SettlementMethod.values}
+    sources = report["by_source"]
+    orgs = report["by_org"]
+    context = {
+        "form": form, "report": report, "query": request.GET.urlencode(),
+        "links": {
+            "total": link(), "settled": link(status="closed_settled"), "open": link(status="open"),
+            "closed_unsettled": link(status="closed_unsettled"),
+            "methods": {m: link(status="closed_settled", method=m) for m in SettlementMethod.values},
+            "sources": {r["source"]: {"total": link(source=r["source"]),
+                                      "settled": link(source=r["source"], status="closed_settled"),
+                                      "key": link(source=r["source"], key_supervision="yes")} for r in sources},
+            "orgs": {r["org"]: {"total": link(org=r["org"]), "settled": link(org=r["org"], status="closed_settled"),
+                                "overdue": link(org=r["org"], status="open", deadline="overdue")} for r in orgs},
+        },
+        "method_chart": charts.method_pie(report, method_links),
+        "source_chart": charts.bar([r["label"] for r in sources], [charts._float(r["settlement_rate"]) for r in sources],
+                                   _("Settlement rate"), {r["label"]: link(source=r["source"]) for r in sources}),
+        "org_chart": charts.bar([r["name"] for r in orgs], [charts._float(r["settlement_rate"]) for r in orgs],
+                                _("Settlement rate"), {r["name"]: link(org=r["org"]) for r in orgs}, horizontal=True),
+    }
+    return render(request, "reports/summary.html", context)
+
+
+@login_required
+def download(request: HttpRequest, fmt: str) -> HttpResponse:
+    _form, report = _report(request)
+    stamp = report["as_of"]
+    if fmt == "xlsx":
+        response = HttpResponse(summary_xlsx(report), content_type=XLSX)
+    else:
+        response = HttpResponse(summary_docx(report), content_type=DOCX)
+    response["Content-Disposition"] = f"attachment; filename=summary-{stamp}.{fmt}"
+    audit_log(actor=request.user, action="report.export", object_type="report", object_repr=f"summary {fmt}",
+              after={"as_of": stamp, "campaign": report["scope"]["campaign"], "format": fmt})
+    return response

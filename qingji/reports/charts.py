@@ -33,6 +33,13 @@ def bar(labels: list[str], values: list[float | None], name: str, links: dict[st
             "qingjiLinks": links}
 
 
+def rate_bar(rows: list[dict[str, Any]], label_key: str, link_for, horizontal: bool = False) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Settlement rate per row of a breakdown, each bar a link to the cases behind it."""
+    labels = [r[label_key] for r in rows]
+    return bar(labels, [_float(r["settlement_rate"]) for r in rows], _("Settlement rate"),
+               {r[label_key]: link_for(r) for r in rows}, horizontal=horizontal)
+
+
 def trend_line(points: list[dict[str, Any]], milestones: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     series: list[dict[str, Any]] = [{
         "type": "line", "name": _("Settlement rate"), "smooth": True,

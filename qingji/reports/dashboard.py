@@ -33,9 +33,8 @@ def figures_panel(user) -> dict[str, Any] | None:  # type: ignore[no-untyped-def
                   "overdue": ledger_link(report, status="open", deadline="overdue"),
                   "due_week": ledger_link(report, status="open", deadline="due7")},
         "trend_chart": charts.trend_line(settlement_trend(cases, week_ends(today)), _milestones(user)),
-        "org_chart": charts.bar([r["name"] for r in orgs], [charts._float(r["settlement_rate"]) for r in orgs],
-                                _("Settlement rate"), {r["name"]: ledger_link(report, org=r["org"]) for r in orgs},
-                                horizontal=True) if len(orgs) > 1 else None,
+        "org_chart": charts.rate_bar(orgs, "name", lambda r: ledger_link(report, org=r["org"]), horizontal=True)
+        if len(orgs) > 1 else None,
     }
 
 

@@ -78,10 +78,8 @@ def summary_page(request: HttpRequest) -> HttpResponse:
                                 "overdue": link(org=r["org"], status="open", deadline="overdue")} for r in orgs},
         },
         "method_chart": charts.method_pie(report, method_links),
-        "source_chart": charts.bar([r["label"] for r in sources], [charts._float(r["settlement_rate"]) for r in sources],
-                                   _("Settlement rate"), {r["label"]: link(source=r["source"]) for r in sources}),
-        "org_chart": charts.bar([r["name"] for r in orgs], [charts._float(r["settlement_rate"]) for r in orgs],
-                                _("Settlement rate"), {r["name"]: link(org=r["org"]) for r in orgs}, horizontal=True),
+        "source_chart": charts.rate_bar(sources, "label", lambda r: link(source=r["source"])),
+        "org_chart": charts.rate_bar(orgs, "name", lambda r: link(org=r["org"]), horizontal=True),
     }
     return render(request, "reports/summary.html", context)
 

@@ -45,11 +45,8 @@ INSTALLED_APPS = [
     "qingji.audit",
     "qingji.ledger",
     "qingji.reviews",
-    "qingji.lifecycle",
-    "qingji.supervision",
     "qingji.campaigns",
     "qingji.reports",
-    "qingji.exchange",
     "qingji.api",
     "qingji.web",
 ]

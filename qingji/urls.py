@@ -4,12 +4,7 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("cases/", include("qingji.ledger.urls")),
-    path("reviews/", include("qingji.reviews.urls")),
-    path("lifecycle/", include("qingji.lifecycle.urls")),
-    path("supervision/", include("qingji.supervision.urls")),
-    path("campaigns/", include("qingji.campaigns.urls")),
     path("reports/", include("qingji.reports.urls")),
-    path("exchange/", include("qingji.exchange.urls")),
     path("api/", include("qingji.api.urls")),
     path("", include("qingji.web.urls")),
 ]

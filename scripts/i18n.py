@@ -19,7 +19,8 @@ APPS = sorted(p.parent.name for p in ROOT.glob("*/apps.py"))
 
 
 def _run(args: list[str], cwd: Path) -> None:
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="qingji.settings", QINGJI_TESTING="1")
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="qingji.settings", QINGJI_TESTING="1",
+               DATABASE_URL="sqlite://:memory:")
     django_admin = str(Path(sys.executable).parent / "django-admin")
     subprocess.run([django_admin, *args], cwd=cwd, env=env, check=True)
 

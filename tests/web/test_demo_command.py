@@ -1,3 +1,4 @@
+import json
 import subprocess
 import sys
 
@@ -16,6 +17,14 @@ def test_it_loads_the_demo_city_once_and_prints_every_account(tmp_path):
         assert account in first.stdout
     assert "Demo-pass-2026" in first.stdout
     assert (tmp_path / "var" / "qingji.sqlite3").exists()
+    env = {"QINGJI_DATA_DIR": str(tmp_path / "var"), "PATH": "/usr/bin:/bin"}
+    report = json.loads(subprocess.run([sys.executable, "-m", "qingji", "report", "summary", "--format", "json"],
+                                       env=env, cwd=tmp_path, capture_output=True, text=True, check=True).stdout)
+    assert report["total"] >= 40
+    assert all(report["status"][s] > 0 for s in ("open", "closed_unsettled", "closed_settled"))
+    assert all(report["settled_by_method"][m]["count"] > 0 for m in ("written_pledge", "terminated", "other"))
+    assert len(report["by_source"]) == 7 and len(report["by_org"]) == 8
+    assert report["reviews"]["matters"] > 0 and report["aid"]["cases"] > 0
 
     second = run_demo(tmp_path)
     assert second.returncode == 0, second.stderr

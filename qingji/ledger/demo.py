@@ -27,6 +27,7 @@ GIVEN = ["秀英", "桂兰", "建国", "志强", "丽华", "永福", "玉梅", "
          "金凤", "立新", "淑珍", "文杰", "秀兰", "明亮", "桂芳", "长林", "雪梅"]
 AREAS = ["990102", "990103", "990121", "990122", "990100"]
 DISTRICTS = ["清源区", "河阳区", "安平县", "永宁县"]
+STREETS = ["东关", "西街", "南湖", "北苑", "新村"]
 
 # (summary, category, stage, unit codes that typically handle it)
 MATTERS = [
@@ -97,7 +98,7 @@ def _demo_case(rng: random.Random, today: dt.date, index: int, org: Org, categor
     petitioner = petitioner_create(
         actor=None, name=name, gender="F" if index % 3 == 0 else "M", id_number=id_number(rng, area),
         phone=f"139{rng.randrange(10**7, 10**8)}",
-        address=f"清河市{DISTRICTS[index % 4]}{rng.choice(['东关', '西街', '南湖', '北苑', '新村'])}{rng.randrange(1, 99)}号",
+        address=f"清河市{DISTRICTS[index % 4]}{rng.choice(STREETS)}{rng.randrange(1, 99)}号",
         group_size=rng.choice([1, 1, 1, 3, 8]) if index % 9 == 0 else 1,
     )
     registered = today - dt.timedelta(days=rng.randrange(60, 200))

@@ -21,7 +21,7 @@ from qingji.ledger.models import (
 from qingji.organisations.models import Official, Org
 from qingji.web.forms import BootstrapMixin
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 SPLIT = str.maketrans({c: "\n" for c in "、,，;；"})
 
 

@@ -55,7 +55,7 @@ def case_timeline(case: Case) -> list[dict[str, object]]:
     for attachment in case.attachments.select_related("uploaded_by"):
         events.append({"date": attachment.uploaded_at.date(), "type": "attachment", "object": attachment})
     order = {"status": 0, "work": 1, "aid": 2, "attachment": 3}
-    return sorted(events, key=lambda e: (e["date"], order[str(e["type"])]), reverse=True)
+    return sorted(events, key=lambda e: (e["date"], order[str(e["type"])], e["object"].pk), reverse=True)
 
 
 def ledger_columns(user) -> list[str]:  # type: ignore[no-untyped-def]

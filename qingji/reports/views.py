@@ -28,7 +28,8 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class ReportForm(BootstrapMixin, forms.Form):
-    as_of = forms.DateField(label=gettext_lazy("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(label=gettext_lazy("As of"), required=False,
+                            widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     campaign = forms.ModelChoiceField(label=gettext_lazy("Campaign"), queryset=Campaign.objects.none(),
                                       required=False, to_field_name="code")
 

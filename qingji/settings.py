@@ -90,7 +90,9 @@ DATABASE_URL = envstr("DATABASE_URL")
 if not DATABASE_URL:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASE_URL = f"sqlite:///{DATA_DIR / 'qingji.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("QINGJI_CONN_MAX_AGE", 60))}
+# Tests close every connection at once, so that PostgreSQL can drop the test database afterwards.
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL,
+                                              conn_max_age=0 if TESTING else envint("QINGJI_CONN_MAX_AGE", 60))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {

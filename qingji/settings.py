@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "qingji.reviews",
     "qingji.campaigns",
     "qingji.reports",
+    "qingji.exchange",
     "qingji.api",
     "qingji.web",
 ]

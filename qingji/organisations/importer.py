@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from qingji.lib.problems import InputRejected, ProblemList
 from qingji.lib.tabular import Column, read_table
-from qingji.lib.values import cell_text
+from qingji.lib.values import cell_code
 from qingji.organisations.services import OrgRow
 
 COLUMNS = [
@@ -28,6 +28,6 @@ def read_org_rows(source: Path | IO[bytes], name: str) -> list[OrgRow]:
             problems.add(table.header_row, label, "", _("This required column is missing."))
         raise InputRejected(problems)
     return [
-        OrgRow(row=number, **{c.field: cell_text(values.get(c.field)) for c in COLUMNS})
+        OrgRow(row=number, **{c.field: cell_code(values.get(c.field)) for c in COLUMNS})
         for number, values in table.rows
     ]

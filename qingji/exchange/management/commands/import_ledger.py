@@ -1,0 +1,56 @@
+"""`qingji import-ledger FILE [--sheet NAME] [--campaign CODE] [--dry-run] [--lang en]`.
+
+Exit status 0 when imported, 1 when refused (the full problem list is printed), 2 for usage errors."""
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from qingji.campaigns.models import Campaign, CampaignCase
+from qingji.exchange.importer import import_ledger, problems_text
+from qingji.lib.problems import InputRejected
+from qingji.lib.tabular import TableError
+
+
+class Command(BaseCommand):
+    help = "Import a ledger workbook (spec/ledger-template.md): all rows or none."
+
+    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+        parser.add_argument("file")
+        parser.add_argument("--sheet", help="the sheet to read (default: the first)")
+        parser.add_argument("--campaign", help="add the imported cases to this campaign")
+        parser.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+        parser.add_argument("--lang", default="zh-hans", choices=["zh-hans", "en"])
+
+    def handle(self, *args, file: str, sheet: str | None, campaign: str | None, dry_run: bool,  # type: ignore[no-untyped-def]
+               lang: str, **options) -> None:
+        translation.activate(lang)
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(_("No such file: %(path)s") % {"path": file}, returncode=2)
+        chosen = Campaign.objects.filter(code=campaign).first() if campaign else None
+        if campaign and chosen is None:
+            raise CommandError(_("No campaign with code %(code)s.") % {"code": campaign}, returncode=2)
+        try:
+            with transaction.atomic():
+                result = import_ledger(path, path.name, sheet=sheet, dry_run=dry_run)
+                if chosen is not None:
+                    CampaignCase.objects.bulk_create(
+                        [CampaignCase(campaign=chosen, case_id=pk, by_hand=True) for pk in result.case_ids],
+                        ignore_conflicts=True)
+        except TableError as exc:
+            self.stderr.write(str(exc))
+            sys.exit(1)
+        except InputRejected as exc:
+            for line in problems_text(exc.problems):
+                self.stderr.write(line)
+            self.stderr.write(_("Nothing was imported: %(n)d problem(s).") % {"n": len(exc.problems)})
+            sys.exit(1)
+        for column in result.ignored_columns:
+            self.stdout.write(_("Ignored column: %(column)s") % {"column": column})
+        summary = _("%(created)d new, %(updated)d updated, %(unchanged)d unchanged.") % vars(result)
+        self.stdout.write((_("Dry run, nothing written: ") if dry_run else "") + summary)

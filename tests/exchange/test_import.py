@@ -1,0 +1,110 @@
+import datetime as dt
+
+import pytest
+
+from qingji.exchange.importer import import_ledger
+from qingji.ledger.models import Case, CaseStatus, Petitioner, StatusPeriod
+from qingji.lib.problems import InputRejected
+from qingji.reports.selectors import summary
+from tests.exchange.workbooks import HEADER, row, write
+from tests.ledger.factories import valid_id_number
+
+
+def run(path, **kwargs):
+    return import_ledger(path, path.name, **kwargs)
+
+
+def test_it_reads_a_workbook_with_title_rows_and_merged_cells(city, tmp_path):
+    path = write(tmp_path / "l.xlsx", [row(台账编号="A-1"), row(台账编号="A-2", 信访人="李明、李强")])
+    result = run(path)
+    assert (result.created, result.updated, result.unchanged) == (2, 0, 0)
+    case = Case.objects.get(ledger_no="A-2")
+    assert [p.name for p in case.petitioners.order_by("casepetitioner__position")] == ["李明", "李强"]
+    assert case.responsibility.lead_official.name == "陈家和"
+    assert sorted(h.name for h in case.responsibility.handlers.all()) == ["卫晓明", "蒋红梅"]
+    assert case.status == CaseStatus.IN_PROGRESS
+
+
+@pytest.mark.parametrize("spelling", ["2012-01-16", "2012/1/16", "2012.1.16", "2012年1月16日", "20120116",
+                                      dt.datetime(2012, 1, 16), "２０１２－０１－１６"])
+def test_it_reads_every_date_spelling(city, tmp_path, spelling):
+    run(write(tmp_path / "l.xlsx", [row(台账编号="D-1", 登记时间=spelling)]))
+    assert Case.objects.get().registered_on == dt.date(2012, 1, 16)
+
+
+def test_it_matches_headers_through_synonyms_and_reports_unknown_columns(city, tmp_path):
+    header = ["序 号", "案件编号", "信访人姓名", "反映问题", "来源", "建档时间", "承办单位", "化解情况", "息诉方式",
+              "化解时间", "救助金额（元）", "自定义列"]
+    values = {"序 号": 1, "案件编号": "S-1", "信访人姓名": "赵强", "反映问题": "执行不能", "来源": "省院交办",
+              "建档时间": "2012-01-05", "承办单位": "清源区人民法院", "化解情况": "已息诉", "息诉方式": "书面保证",
+              "化解时间": "2012-03-01", "救助金额（元）": "1.5万", "自定义列": "x"}
+    result = run(write(tmp_path / "l.xlsx", [values], header=header))
+    case = Case.objects.get(ledger_no="S-1")
+    assert (case.source, case.status, case.settlement_method) == ("superior_org", "closed_settled", "written_pledge")
+    assert case.aid.get().amount == 15000
+    assert result.ignored_columns == ["自定义列"]
+
+
+def test_it_reports_every_problem_of_every_row_and_writes_nothing(city, tmp_path):
+    future = (dt.date.today() + dt.timedelta(days=5)).isoformat()
+    rows = [
+        row(台账编号="B-1", 身份证号=110101197001011234, 登记时间=future),
+        row(台账编号="B-2", 责任单位="不存在的法院", 案件来源="邻居交办"),
+        row(台账编号="B-3", 办理状态="已结已息"),
+        row(台账编号="B-4", 身份证号="110101197001011235", 进京访="也许", 司法救助金额="很多"),
+        row(台账编号="B-5", 登记时间="2012-02-30", 信访人=""),
+    ]
+    with pytest.raises(InputRejected) as caught:
+        run(write(tmp_path / "bad.xlsx", rows))
+    found = {(p.row, p.column) for p in caught.value.problems}
+    assert {(4, "身份证号"), (4, "登记时间"), (5, "责任单位"), (5, "案件来源"), (6, "化解方式"), (6, "办结时间"),
+            (7, "身份证号"), (7, "进京访"), (7, "司法救助金额"), (8, "登记时间"), (8, "信访人")} <= found
+    numeric = next(p for p in caught.value.problems if p.row == 4 and p.column == "身份证号")
+    assert "文本" in numeric.message
+    assert not Case.objects.exists() and not Petitioner.objects.exists()
+
+
+def test_it_names_a_missing_required_column(city, tmp_path):
+    header = [h for h in HEADER if h != "责任单位"]
+    with pytest.raises(InputRejected) as caught:
+        run(write(tmp_path / "l.xlsx", [row()], header=header))
+    assert [p.column for p in caught.value.problems] == ["责任单位"]
+
+
+def test_a_second_import_of_the_same_file_changes_nothing(city, tmp_path):
+    path = write(tmp_path / "l.xlsx", [row(台账编号="R-1", 身份证号=valid_id_number()),
+                                       row(台账编号="R-2", 办理状态="已结已息", 化解方式="批准终结",
+                                           办结时间="2012-03-01", 司法救助金额="20000")])
+    run(path)
+    counts = (Case.objects.count(), Petitioner.objects.count(), StatusPeriod.objects.count())
+    result = run(path)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
+    assert (Case.objects.count(), Petitioner.objects.count(), StatusPeriod.objects.count()) == counts
+
+
+def test_it_updates_an_existing_case_and_matches_petitioners_by_id_number(city, tmp_path):
+    id_number = valid_id_number()
+    run(write(tmp_path / "a.xlsx", [row(台账编号="U-1", 身份证号=id_number)]))
+    result = run(write(tmp_path / "b.xlsx", [row(台账编号="U-1", 身份证号=id_number, 信访事项="诉求已变更"),
+                                             row(台账编号="U-2", 身份证号=id_number.lower())]))
+    assert (result.created, result.updated) == (1, 1)
+    assert Case.objects.get(ledger_no="U-1").summary == "诉求已变更"
+    assert Petitioner.objects.count() == 1
+
+
+def test_imported_dates_become_the_history_reports_use(city, tmp_path):
+    run(write(tmp_path / "l.xlsx", [row(台账编号="H-1", 登记时间="2012-01-05", 办理状态="已结已息",
+                                        化解方式="书面保证息诉罢访", 办结时间="2012-02-10")]))
+    assert summary(org=city["QH-ZFW"], as_of=dt.date(2012, 1, 31))["settled"] == 0
+    assert summary(org=city["QH-ZFW"], as_of=dt.date(2012, 2, 29))["settled"] == 1
+
+
+def test_a_user_imports_only_into_their_scope(city, users, tmp_path):
+    with pytest.raises(InputRejected) as caught:
+        run(write(tmp_path / "l.xlsx", [row(责任单位="QH-HY-FY")]), actor=users["court_a"])
+    assert "管辖范围" in caught.value.problems.items[0].message
+
+
+def test_a_dry_run_counts_but_writes_nothing(city, tmp_path):
+    result = run(write(tmp_path / "l.xlsx", [row(台账编号="DR-1")]), dry_run=True)
+    assert result.created == 1 and not Case.objects.exists()

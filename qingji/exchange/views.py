@@ -1,0 +1,153 @@
+"""数据交换 pages: import a ledger workbook (with a dry-run preview and the problems marked in the
+workbook), download the import template, and export what the ledger page shows."""
+
+import secrets
+import tempfile
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qingji.accounts.roles import has_capability
+from qingji.audit.services import audit_log
+from qingji.exchange.exporter import export_cases, export_title
+from qingji.exchange.importer import import_ledger
+from qingji.exchange.marked import mark_problems
+from qingji.exchange.template import template_workbook
+from qingji.ledger.filters import apply_ledger_filters
+from qingji.ledger.selectors import visible_cases
+from qingji.lib.problems import InputRejected
+from qingji.lib.tabular import TableError
+from qingji.lib.uploads import check_upload
+from qingji.web.forms import BootstrapMixin
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SESSION_KEY = "qingji_import_file"
+
+
+class UploadForm(BootstrapMixin, forms.Form):
+    file = forms.FileField(label=gettext_lazy("Ledger workbook (.xlsx)"))
+
+
+def _require(request: HttpRequest, capability: str) -> None:
+    if not has_capability(request.user, capability):
+        raise PermissionDenied
+
+
+def _imports_dir() -> Path:
+    folder = Path(settings.DATA_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _stored(request: HttpRequest) -> Path | None:
+    """The workbook this user uploaded for preview (random name, kept until imported or replaced)."""
+    name = request.session.get(SESSION_KEY)
+    path = _imports_dir() / name if name else None
+    return path if path and path.is_file() else None
+
+
+@login_required
+def import_page(request: HttpRequest) -> HttpResponse:
+    _require(request, "case.import")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        try:
+            check_upload(uploaded)
+        except forms.ValidationError as exc:
+            form.add_error("file", exc.messages)
+            return render(request, "exchange/import.html", context)
+        previous = _stored(request)
+        if previous:
+            previous.unlink()
+        name = f"{secrets.token_hex(16)}.xlsx"
+        (_imports_dir() / name).write_bytes(uploaded.read())
+        request.session[SESSION_KEY] = name
+        request.session["qingji_import_name"] = uploaded.name
+        context.update(_check(request))
+    elif _stored(request) and request.GET.get("preview"):
+        context.update(_check(request))
+    return render(request, "exchange/import.html", context)
+
+
+def _check(request: HttpRequest) -> dict[str, object]:
+    """A dry run of the stored workbook: the counts it would give, or every problem."""
+    path = _stored(request)
+    try:
+        result = import_ledger(path, path.name, actor=request.user, dry_run=True)
+    except InputRejected as exc:
+        return {"problems": list(exc.problems), "file_name": request.session.get("qingji_import_name")}
+    except TableError as exc:
+        return {"table_error": str(exc)}
+    return {"preview": result, "file_name": request.session.get("qingji_import_name")}
+
+
+@login_required
+def import_confirm(request: HttpRequest) -> HttpResponse:
+    _require(request, "case.import")
+    if request.method != "POST":
+        return redirect("exchange:import")
+    path = _stored(request)
+    if path is None:
+        messages.error(request, _("Upload the workbook again: the previewed file is no longer there."))
+        return redirect("exchange:import")
+    try:
+        result = import_ledger(path, request.session.get("qingji_import_name", path.name), actor=request.user)
+    except (InputRejected, TableError):
+        messages.error(request, _("The workbook has problems; nothing was imported."))
+        return redirect(f"{reverse('exchange:import')}?preview=1")
+    path.unlink()
+    request.session.pop(SESSION_KEY, None)
+    messages.success(request, _("Imported: %(created)d new, %(updated)d updated, %(unchanged)d unchanged.")
+                     % vars(result))
+    return redirect("ledger:list")
+
+
+@login_required
+def import_marked(request: HttpRequest) -> HttpResponse:
+    """The uploaded workbook back, with each bad cell filled red and commented."""
+    _require(request, "case.import")
+    path = _stored(request)
+    if path is None:
+        raise Http404
+    try:
+        import_ledger(path, path.name, actor=request.user, dry_run=True)
+        return redirect("exchange:import")
+    except InputRejected as exc:
+        content = mark_problems(path, exc.problems)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = "attachment; filename=problems.xlsx"
+    return response
+
+
+@login_required
+def template(request: HttpRequest) -> HttpResponse:
+    _require(request, "case.import")
+    response = HttpResponse(template_workbook(), content_type=XLSX)
+    response["Content-Disposition"] = "attachment; filename=ledger-template.xlsx"
+    return response
+
+
+@login_required
+def export_ledger(request: HttpRequest) -> HttpResponse:
+    """Export what the ledger page shows (same filters), masked, streamed from a temporary file."""
+    _require(request, "case.export")
+    cases = apply_ledger_filters(visible_cases(request.user), request.GET)
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
+    count = export_cases(cases, handle, title=export_title(request.user.org.name))
+    handle.seek(0)
+    audit_log(actor=request.user, action="export.ledger", object_type="case", object_repr=f"{count}",
+              after={"rows": count, "filters": request.GET.urlencode()})
+    return FileResponse(handle, as_attachment=True, content_type=XLSX,
+                        filename=f"ledger-{timezone.localdate():%Y%m%d}.xlsx")

@@ -12,6 +12,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from qingji.exchange.columns import COLUMNS, FLAG_COLUMNS, GENDERS, METHODS, SOURCES, STAGES, label_of
+from qingji.exchange.reviews import COLUMNS as REVIEW_COLUMNS
+from qingji.exchange.reviews import review_export_rows
 from qingji.ledger.models import OPEN_STATUSES, Case, CaseStatus
 from qingji.lib.pii import mask_id_number, mask_phone
 from qingji.lib.spreadsheet import safe_row
@@ -66,6 +68,12 @@ def export_cases(cases: QuerySet[Case], out: Path | IO[bytes], *, title: str, fu
     for case, aid in _rows(cases):
         sheet.append(safe_row(sheet, case_row(case, aid, full_pii)))
         count += 1
+    reviews = review_export_rows(cases)
+    if reviews:
+        review_sheet = workbook.create_sheet("案件评查")
+        review_sheet.append([c.label for c in REVIEW_COLUMNS])
+        for values in reviews:
+            review_sheet.append(safe_row(review_sheet, values))
     workbook.save(out)
     return count
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from qingji.audit.services import audit_log
 from qingji.exchange.columns import COLUMNS, FLAG_COLUMNS, GENDERS, METHODS, OPEN, SOURCES, STAGES, STATUSES, lookup
+from qingji.exchange.reviews import parse_reviews, review_sheet, write_reviews
 from qingji.ledger.models import CLOSED_STATUSES, Case, CaseStatus, Category, Petitioner, RecordSource
 from qingji.ledger.services import (
     aid_add,
@@ -81,6 +82,7 @@ def import_ledger(source: Path | IO[bytes], name: str, *, actor=None, sheet: str
     context = _Context(actor)
     rows = [row for number, values in table.rows if (row := _parse(number, values, context, problems))]
     _check_duplicates(rows, problems)
+    reviews = _review_rows(source, name, rows, problems)
     if problems:
         raise InputRejected(problems)
     result = ImportResult(ignored_columns=table.ignored)
@@ -88,6 +90,7 @@ def import_ledger(source: Path | IO[bytes], name: str, *, actor=None, sheet: str
         with transaction.atomic():
             for row in rows:
                 _write(row, context, result)
+            write_reviews(reviews, actor)
             audit_log(actor=actor, action="import.ledger", object_type="workbook", object_repr=name[:200],
                       after={"created": result.created, "updated": result.updated, "unchanged": result.unchanged})
             if dry_run:
@@ -95,6 +98,20 @@ def import_ledger(source: Path | IO[bytes], name: str, *, actor=None, sheet: str
     except _DryRun:
         result.case_ids = []
     return result
+
+
+def _review_rows(source: Path | IO[bytes], name: str, rows: list[Row], problems: ProblemList) -> list[dict[str, Any]]:
+    """The optional 案件评查 sheet of a workbook (not of a CSV file)."""
+    if name.lower().endswith(".csv"):
+        return []
+    if not isinstance(source, Path):
+        source.seek(0)
+    sheet = review_sheet(source)
+    if sheet is None:
+        return []
+    if not isinstance(source, Path):
+        source.seek(0)
+    return parse_reviews(source, name, sheet, {r.values["ledger_no"] for r in rows}, problems)
 
 
 class _Context:

@@ -166,6 +166,12 @@ if SECURE_COOKIES:
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
+# Personal data: AES-GCM key for encryption at rest (base64 of 32 bytes; empty = off) and the HMAC key
+# of the digest columns (falls back to SECRET_KEY). See docs/security.md.
+QINGJI_PII_KEY = envstr("QINGJI_PII_KEY")
+QINGJI_PII_HMAC_KEY = envstr("QINGJI_PII_HMAC_KEY")
+QINGJI_AUDIT_RETENTION_DAYS = max(envint("QINGJI_AUDIT_RETENTION_DAYS", 180), 180)
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -1,5 +1,6 @@
 """Checking uploaded files: size and type, by content rather than by name."""
 
+import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,6 +22,33 @@ OOXML_TYPES = {
     ".doc": "application/msword",
     ".xls": "application/vnd.ms-excel",
 }
+
+
+# Zip-bomb guard for xlsx/docx/zip: a workbook or document of a few MB never needs more.
+ZIP_MAX_ENTRIES = 2000
+ZIP_MAX_TOTAL_BYTES = 200 * 1024 * 1024
+ZIP_MAX_RATIO = 100
+
+
+def check_zip(uploaded) -> None:  # type: ignore[no-untyped-def]
+    """Refuse archives that expand too far, hold too many entries, or nest other archives."""
+    uploaded.seek(0)
+    try:
+        with zipfile.ZipFile(uploaded) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise ValidationError(_("The file is a damaged archive.")) from error
+    finally:
+        uploaded.seek(0)
+    if len(entries) > ZIP_MAX_ENTRIES:
+        raise ValidationError(_("The archive holds more than %(n)d files.") % {"n": ZIP_MAX_ENTRIES})
+    total = sum(entry.file_size for entry in entries)
+    packed = sum(entry.compress_size for entry in entries)
+    if total > ZIP_MAX_TOTAL_BYTES or total > ZIP_MAX_RATIO * max(packed, 1):
+        raise ValidationError(_("The archive expands to an unreasonable size (possible zip bomb)."))
+    for entry in entries:
+        if entry.filename.lower().endswith((".zip", ".xlsx", ".docx", ".xlsm", ".jar", ".7z", ".rar")):
+            raise ValidationError(_("The archive contains another archive (%(name)s).") % {"name": entry.filename})
 
 
 @dataclass(frozen=True)
@@ -49,5 +77,7 @@ def check_upload(uploaded) -> CheckedUpload:  # type: ignore[no-untyped-def]
             if extension not in extensions:
                 raise ValidationError(_("The file's content does not match its name (%(ext)s).")
                                       % {"ext": extension or "—"})
+            if content_type == "application/zip":
+                check_zip(uploaded)
             return CheckedUpload(OOXML_TYPES.get(extension, content_type), extension)
     raise ValidationError(_("Only PDF, JPEG, PNG, Word and Excel files can be attached."))

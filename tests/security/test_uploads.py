@@ -1,0 +1,40 @@
+import io
+import zipfile
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
+
+from qingji.lib.uploads import check_upload
+
+
+def _zip(name: str, members: dict[str, bytes]) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member, data in members.items():
+            archive.writestr(member, data)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def test_it_accepts_a_real_workbook() -> None:
+    buffer = io.BytesIO()
+    book = Workbook()
+    book.active["A1"] = "信访人"
+    book.save(buffer)
+    assert check_upload(SimpleUploadedFile("台账.xlsx", buffer.getvalue())).extension == ".xlsx"
+
+
+def test_it_refuses_a_zip_bomb() -> None:
+    with pytest.raises(ValidationError):
+        check_upload(_zip("bomb.xlsx", {"xl/sheet.xml": b"0" * 50_000_000}))
+
+
+def test_it_refuses_a_nested_archive() -> None:
+    with pytest.raises(ValidationError):
+        check_upload(_zip("doc.docx", {"word/inner.zip": b"PK\x03\x04abc"}))
+
+
+def test_it_refuses_content_that_does_not_match_the_name() -> None:
+    with pytest.raises(ValidationError):
+        check_upload(SimpleUploadedFile("photo.png", b"%PDF-1.4 ..."))

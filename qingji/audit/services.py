@@ -97,3 +97,31 @@ def verify_chain() -> Iterator[ChainBreak]:
         prev_hash, expected_seq = entry.hash, entry.seq + 1
     if head is not None and head.hash != prev_hash:
         yield ChainBreak(head.seq, "truncated")
+
+
+class ChainNotVerified(Exception):
+    """Retention refuses to delete anything from a chain that does not verify."""
+
+
+def audit_prune(*, older_than_days: int) -> int:
+    """Delete entries older than the retention period, in one transaction, and move the chain's anchor
+    forward so verification still starts from a known hash. Never deletes from a broken chain."""
+    with transaction.atomic():
+        head = AuditHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            return 0
+        breaks = list(verify_chain())
+        if breaks:
+            raise ChainNotVerified(breaks)
+        cutoff = timezone.now() - dt.timedelta(days=older_than_days)
+        old = AuditEntry.objects.filter(at__lt=cutoff).order_by("-seq")
+        last = old.first()
+        if last is None:
+            return 0
+        # Entries are in time order, so everything up to the last old entry goes, never a gap.
+        doomed = AuditEntry.objects.filter(seq__lte=last.seq)
+        count = doomed.count()
+        doomed._raw_delete(doomed.db)  # AuditEntry.delete() refuses single deletions on purpose
+        head.base_seq, head.base_prev_hash = last.seq + 1, last.hash
+        head.save(update_fields=["base_seq", "base_prev_hash"])
+    return count

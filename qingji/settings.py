@@ -1,5 +1,6 @@
 """qingji settings: everything comes from the environment (see README, "Configuration")."""
 
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -40,6 +41,10 @@ INSTALLED_APPS = [
     "ninja",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "qingji.organisations",
     "qingji.accounts",
     "qingji.audit",
@@ -50,6 +55,7 @@ INSTALLED_APPS = [
     "qingji.exchange",
     "qingji.api",
     "qingji.web",
+    "qingji.security",
 ]
 
 MIDDLEWARE = [
@@ -60,10 +66,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "qingji.security.middleware.SecurityPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "qingji.urls"
@@ -121,7 +131,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "qingji.accounts.validators.CharacterClassValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "qingji.accounts.validators.PasswordHistoryValidator"},
 ]
+QINGJI_PASSWORD_HISTORY = 5
+QINGJI_PASSWORD_MAX_AGE_DAYS = envint("QINGJI_PASSWORD_MAX_AGE_DAYS", 90)  # 0 = passwords never expire
+
+# Lockout (django-axes): 5 failures on one username lock it for 30 minutes; the security administrator
+# can unlock. The first backend only refuses locked-out sign-ins; ModelBackend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "qingji.security.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("QINGJI_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("QINGJI_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+# The baseline locks the account (username), whatever address the attempts come from: W006 asks for
+# address-based locking, which on a government intranet behind NAT would lock out whole offices.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Two-factor sign-in (django-otp): required for the three administrator roles.
+OTP_TOTP_ISSUER = "Qingji"
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -155,6 +187,9 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = envint("QINGJI_SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+QINGJI_SESSION_ABSOLUTE_HOURS = envint("QINGJI_SESSION_ABSOLUTE_HOURS", 12)
+QINGJI_SINGLE_SESSION = envbool("QINGJI_SINGLE_SESSION", True)
+CSRF_FAILURE_VIEW = "qingji.security.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

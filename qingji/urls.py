@@ -7,5 +7,6 @@ urlpatterns = [
     path("reports/", include("qingji.reports.urls")),
     path("exchange/", include("qingji.exchange.urls")),
     path("api/", include("qingji.api.urls")),
+    path("security/", include("qingji.security.urls")),
     path("", include("qingji.web.urls")),
 ]

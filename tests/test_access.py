@@ -6,6 +6,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.access import PUBLIC, ROUTES
+from tests.conftest import sign_in
 from tests.world import build_world
 
 
@@ -49,7 +50,7 @@ def test_it_lets_in_only_the_accounts_the_matrix_names(client, db, route):
         kwargs = route.in_scope(world, account) if route.in_scope else {}
         if kwargs is None:
             continue
-        client.force_login(user)
+        sign_in(client, user)
         response = request(client, route, world["reverse"](route.name, kwargs))
         if account in route.allowed:
             assert response.status_code in (200, 201, 302), f"{account} → {route.name}: {response.status_code}"
@@ -64,6 +65,6 @@ def test_it_answers_404_for_objects_outside_the_scope(client, db, route):
         kwargs = route.out_of_scope(world, account)
         if kwargs is None:
             continue
-        client.force_login(user)
+        sign_in(client, user)
         response = request(client, route, world["reverse"](route.name, kwargs))
         assert response.status_code == 404, f"{account} → {route.name} {kwargs}: {response.status_code}"

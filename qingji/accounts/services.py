@@ -1,32 +1,81 @@
 """Writes to accounts."""
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from qingji.accounts.models import User
+from qingji.accounts.models import PasswordHistory, User
 from qingji.audit.services import audit_log
 from qingji.organisations.models import Org
+
+
+def _remember_password(user: User) -> None:
+    """Keep the hashes of the last few passwords (QINGJI_PASSWORD_HISTORY) for the reuse rule."""
+    PasswordHistory.objects.create(user=user, password=user.password)
+    keep = list(user.password_history.order_by("-created_at", "-pk").values_list("pk", flat=True)
+                [:settings.QINGJI_PASSWORD_HISTORY])
+    user.password_history.exclude(pk__in=keep).delete()
 
 
 @transaction.atomic
 def user_create(
     *, actor, username: str, password: str, org: Org | None, role: str,  # type: ignore[no-untyped-def]
-    full_name: str = "", validate: bool = True,
+    full_name: str = "", validate: bool = True, must_change_password: bool = False,
 ) -> User:
-    user = User(username=username, org=org, role=role, full_name=full_name)
+    """Create an account. Accounts an administrator creates pass must_change_password=True so the
+    initial password is changed at first sign-in; demo and test accounts do not."""
+    user = User(username=username, org=org, role=role, full_name=full_name,
+                must_change_password=must_change_password, password_changed_at=timezone.now())
     if validate:
         validate_password(password, user)
     user.set_password(password)
     user.save()
+    _remember_password(user)
     audit_log(actor=actor, action="account.create", obj=user,
               after={"username": username, "org": org.code if org else None, "role": role})
     return user
 
 
 @transaction.atomic
-def user_set_password(*, actor, user: User, password: str, validate: bool = True) -> None:  # type: ignore[no-untyped-def]
+def user_set_password(
+    *, actor, user: User, password: str, validate: bool = True,  # type: ignore[no-untyped-def]
+    must_change_password: bool = False,
+) -> None:
+    """Set a password. An administrator's reset passes must_change_password=True: the account's
+    owner must choose their own at the next sign-in."""
     if validate:
         validate_password(password, user)
     user.set_password(password)
-    user.save(update_fields=["password"])
-    audit_log(actor=actor, action="account.password", obj=user)
+    user.password_changed_at = timezone.now()
+    user.must_change_password = must_change_password
+    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+    _remember_password(user)
+    audit_log(actor=actor, action="account.password", obj=user,
+              after={"must_change_password": must_change_password})
+
+
+@transaction.atomic
+def user_set_active(*, actor, user: User, active: bool) -> User:  # type: ignore[no-untyped-def]
+    if actor is not None and actor.pk == user.pk:
+        raise ValueError(_("You cannot deactivate your own account."))
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit_log(actor=actor, action="account.activate" if active else "account.deactivate", obj=user)
+    return user
+
+
+@transaction.atomic
+def user_set_role(*, actor, user: User, role: str, org: Org | None = None) -> User:  # type: ignore[no-untyped-def]
+    """Change an account's role (and unit). Nobody changes their own role: separation of duties."""
+    if actor is not None and actor.pk == user.pk:
+        raise ValueError(_("You cannot change your own role."))
+    before = {"role": user.role, "org": user.org.code if user.org else None}
+    user.role = role
+    if org is not None:
+        user.org = org
+    user.save(update_fields=["role", "org"])
+    audit_log(actor=actor, action="account.role", obj=user, before=before,
+              after={"role": user.role, "org": user.org.code if user.org else None})
+    return user

@@ -26,3 +26,26 @@ class CharacterClassValidator:
 
     def get_help_text(self) -> str:
         return _("At least three of: upper-case letters, lower-case letters, digits and symbols.")
+
+
+class PasswordHistoryValidator:
+    """Not one of the account's last QINGJI_PASSWORD_HISTORY passwords."""
+
+    def validate(self, password: str, user=None) -> None:  # type: ignore[no-untyped-def]
+        from django.conf import settings
+        from django.contrib.auth.hashers import check_password
+
+        if user is None or user.pk is None:
+            return
+        recent = user.password_history.order_by("-created_at", "-pk")[:settings.QINGJI_PASSWORD_HISTORY]
+        if any(check_password(password, old.password) for old in recent):
+            raise ValidationError(
+                _("The password must differ from your last %(n)d passwords.")
+                % {"n": settings.QINGJI_PASSWORD_HISTORY},
+                code="password_reused",
+            )
+
+    def get_help_text(self) -> str:
+        from django.conf import settings
+
+        return _("Not one of your last %(n)d passwords.") % {"n": settings.QINGJI_PASSWORD_HISTORY}

@@ -1,0 +1,75 @@
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from qingji.accounts.models import User
+from qingji.audit.models import AuditEntry
+from tests.ledger.factories import make_case
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_system_administrator_creates_an_account_that_must_change_its_password(client, users, city, login):
+    login(users["sysadmin"])
+    response = client.post(reverse("security:account_create"), {
+        "username": "newclerk", "full_name": "新书记员", "org": "QH-ZY", "role": "unit_staff",
+        "password": "Initial-pass-7"})
+    assert response.status_code == 302
+    created = User.objects.get(username="newclerk")
+    assert created.must_change_password and created.org.code == "QH-ZY"
+    refused = client.post(reverse("security:account_create"), {
+        "username": "weak", "org": "QH-ZY", "role": "unit_staff", "password": "abc"})
+    assert refused.status_code == 200 and not User.objects.filter(username="weak").exists()
+
+
+def test_no_administrator_changes_their_own_role(client, users, login):
+    admin = users["sysadmin"]
+    login(admin)
+    page = client.post(reverse("security:account_edit", args=[admin.pk]),
+                       {"action": "role", "org": "QH-ZFW", "role": "auditor"})
+    assert "不能修改自己的角色" in page.content.decode()
+    admin.refresh_from_db()
+    assert admin.role == "sysadmin"
+
+
+def test_the_system_administrator_sees_no_unit_outside_the_scope(client, users, city, login):
+    login(users["sysadmin"])
+    body = client.get(reverse("security:units")).content.decode()
+    assert "QH-ZY" in body and "BY-ZY" not in body
+    assert client.get(reverse("security:unit_edit", args=[city["BY-ZY"].pk])).status_code == 404
+
+
+def test_administrators_see_no_case_content(client, users, city, login):
+    case = make_case(city["QH-QY-FY"], name="甲乙丙")
+    for name in ("sysadmin", "secadmin", "auditor"):
+        login(users[name])
+        assert client.get(reverse("ledger:detail", args=[case.pk])).status_code in (403, 404)
+        assert client.get(reverse("ledger:list")).status_code == 403
+
+
+def test_the_auditor_filters_exports_and_sees_the_chain_check(client, users, city, login):
+    login(users["auditor"])
+    page = client.get(reverse("security:audit"), {"action": "org."}).content.decode()
+    assert "chain-intact" in page and "org.create" in page and "account.create" not in page
+    export = client.get(reverse("security:audit_export", args=["csv"]), {"action": "account."})
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert len(rows) > 5 and all(row[3].startswith("account.") for row in rows[1:])
+    assert AuditEntry.objects.filter(action="audit.export", actor_name="auditor").exists()
+    assert client.get(reverse("security:audit_export", args=["xlsx"])).status_code == 200
+
+
+def test_the_security_administrator_ends_a_session(client, users, login):
+    from django.test import Client
+
+    other = Client()
+    other.force_login(users["court"])
+    assert other.get(reverse("web:dashboard")).status_code == 200
+    login(users["secadmin"])
+    from qingji.accounts.models import UserSession
+
+    row = UserSession.objects.get(user=users["court"])
+    assert "court" in client.get(reverse("security:sessions")).content.decode()
+    client.post(reverse("security:session_end", args=[row.pk]))
+    assert other.get(reverse("web:dashboard")).status_code == 302

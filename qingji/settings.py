@@ -196,6 +196,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 if SECURE_COOKIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = envint("QINGJI_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("QINGJI_HSTS_SUBDOMAINS", True)
+    # The browsers' preload list is for public internet sites; government intranet hosts cannot be listed.
+    SECURE_HSTS_PRELOAD = envbool("QINGJI_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
     SECURE_SSL_REDIRECT = envbool("QINGJI_SSL_REDIRECT", False)
 
 WHITENOISE_USE_FINDERS = DEBUG or TESTING

@@ -12,7 +12,7 @@ PLEDGE, TERMINATED, OTHER = SettlementMethod.WRITTEN_PLEDGE, SettlementMethod.TE
 SEED_40 = [
     (Source.PROVINCIAL_COMMITTEE, "省委政法委", (3, 5, 1)),
     (Source.CITY_COMMITTEE, "市委政法委", (4, 2, 0)),
-    (Source.SUPERIOR_ORG, "", (8, 16, 1)),
+    (Source.SELF_IDENTIFIED, "", (8, 16, 1)),  # 「自排的25件」
 ]
 
 

@@ -26,14 +26,14 @@ def test_it_reproduces_the_forty_case_table_of_the_city_courts(city):
         "other": {"count": 2, "share": "5.0"},
     }
     by_source = {row["source"]: row for row in report["by_source"]}
-    assert list(by_source) == ["provincial_committee", "city_committee", "superior_org"]
+    assert list(by_source) == ["provincial_committee", "city_committee", "self_identified"]
     provincial = by_source["provincial_committee"]
     assert (provincial["total"], provincial["key_supervision"]) == (9, 9)
     assert [provincial["settled_by_method"][m]["share"] for m in ("written_pledge", "terminated", "other")] == \
         ["33.3", "55.6", "11.1"]
     assert [by_source["city_committee"]["settled_by_method"][m]["count"] for m in ("written_pledge", "terminated",
                                                                                   "other")] == [4, 2, 0]
-    assert [by_source["superior_org"]["settled_by_method"][m]["share"] for m in ("written_pledge", "terminated",
+    assert [by_source["self_identified"]["settled_by_method"][m]["share"] for m in ("written_pledge", "terminated",
                                                                                 "other")] == ["32.0", "64.0", "4.0"]
     assert sum(row["total"] for row in report["by_org"]) == 40
 

@@ -154,6 +154,7 @@ class OfficialDocument:
             paragraph = self.document.add_paragraph()
             _exact_spacing(paragraph)
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            paragraph.paragraph_format.keep_with_next = True  # a caption never ends a page apart from its table
             set_run_font(paragraph.add_run(caption), HEADING1_FONT, TABLE_SIZE)
         table = self.document.add_table(rows=1, cols=len(header))
         table.style = "Table Grid"

@@ -86,6 +86,9 @@ def _sources_part(doc: OfficialDocument, report: dict[str, Any]) -> None:
             "n": _number(index), "label": row["label"], "total": row["total"], "key": row["key_supervision"],
             "settled": row["settled"], "rate": percent_text(row["settlement_rate"])}
         doc.paragraph(text + methods_sentence(row["settled_by_method"], row_all_settled))
+    doc.table([_("Source"), _("Cases"), _("Key supervision"), _("Settled"), _("Settlement rate")],
+              [[r["label"], r["total"], r["key_supervision"], r["settled"], percent_text(r["settlement_rate"])]
+               for r in report["by_source"]], caption=_("Settlement by source"))
 
 
 def _units_part(doc: OfficialDocument, report: dict[str, Any]) -> None:

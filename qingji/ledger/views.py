@@ -6,7 +6,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -18,6 +17,7 @@ from qingji.accounts.roles import has_capability
 from qingji.ledger import forms, services
 from qingji.ledger.filters import DEFAULT_SORT, apply_ledger_filters, ledger_filter_form
 from qingji.ledger.models import LEDGER_COLUMNS, Case, LedgerPreference
+from qingji.ledger.paging import capped_page
 from qingji.ledger.selectors import (
     case_timeline,
     get_visible_case,
@@ -48,9 +48,10 @@ def _export_url(request: HttpRequest) -> str | None:
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     _require(request, "case.view")
-    cases = apply_ledger_filters(visible_cases(request.user), request.GET)
+    orgs = list(visible_orgs(request.user))
+    cases = apply_ledger_filters(visible_cases(request.user, orgs=orgs), request.GET)
     cases = cases.select_related("handling_org", "category", "responsibility__lead_official")
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = capped_page(cases, request.GET.get("page"), PAGE_SIZE)
     case_ids = [c.pk for c in page.object_list]
     petitioners = _petitioner_names(case_ids)
     rows = [{"case": c, "petitioners": petitioners.get(c.pk, [])} for c in page.object_list]
@@ -59,7 +60,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": ledger_filter_form(request.GET), "page": page, "rows": rows, "columns": ledger_columns(request.user),
         "all_columns": LEDGER_COLUMNS, "query": params.urlencode(), "sort": request.GET.get("sort") or DEFAULT_SORT,
-        "today": timezone.localdate(), "export_url": _export_url(request), "orgs": visible_orgs(request.user),
+        "today": timezone.localdate(), "export_url": _export_url(request), "orgs": orgs,
     }
     template = "ledger/_table.html" if request.htmx else "ledger/list.html"
     return render(request, template, context)

@@ -1,5 +1,12 @@
 from django import template
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import QueryDict
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 register = template.Library()
 
@@ -37,3 +44,82 @@ def deadline_state(case, today) -> str:  # type: ignore[no-untyped-def]
     if days < 0:
         return "overdue"
     return "due7" if days <= 7 else "on_time"
+
+
+# ---------------------------------------------------------------- the ledger table's cells
+# One row of the ledger table in Python: the template's per-cell if/elif chain and the flags
+# include cost more than all the page's SQL together (docs/performance.md).
+
+FLAG_BADGES = (
+    ("beijing_petition", "text-bg-danger", _lazy("Beijing")),
+    ("provincial_petition", "text-bg-warning", _lazy("Province")),
+    ("repeat_petition", "text-bg-secondary", _lazy("Repeat")),
+    ("cross_jurisdiction", "text-bg-info", _lazy("Cross-jurisdiction")),
+    ("discipline_related", "text-bg-dark", _lazy("Discipline")),
+    ("group_petition", "text-bg-primary", _lazy("Group")),
+)
+
+
+def _day(value) -> str:  # type: ignore[no-untyped-def]
+    return value.isoformat() if value else ""
+
+
+def _lead_official(case) -> object:  # type: ignore[no-untyped-def]
+    try:
+        responsibility = case.responsibility
+    except ObjectDoesNotExist:
+        return ""
+    return responsibility.lead_official or ""
+
+
+def _flags(case) -> str:  # type: ignore[no-untyped-def]
+    parts = []
+    if case.key_supervision:
+        parts.append(format_html('<span class="badge text-bg-danger-subtle border border-danger-subtle '
+                                 'text-danger-emphasis">{}</span> ', _("Key")))
+    for field, css, label in FLAG_BADGES:
+        if getattr(case, field):
+            parts.append(format_html('<span class="badge {}">{}</span> ', css, label))
+    return "".join(parts).rstrip(" ")
+
+
+def _deadline_cell(case, today) -> str:  # type: ignore[no-untyped-def]
+    state = deadline_state(case, today)
+    css = {"overdue": "text-overdue", "due7": "text-warning-emphasis fw-semibold"}.get(state, "")
+    badge = ""
+    if state == "overdue":
+        badge = format_html(' <span class="badge text-bg-danger">{}</span>', _("Overdue"))
+    elif state == "due7":
+        badge = format_html(' <span class="badge text-bg-warning">{}</span>', _("Due soon"))
+    return format_html('<td class="{}">{}{}</td>', css, _day(case.deadline), badge)
+
+
+def _status_cell(case) -> str:  # type: ignore[no-untyped-def]
+    method = format_html(' <small class="text-secondary">{}</small>', case.get_settlement_method_display()) \
+        if case.settlement_method else ""
+    return format_html('<td><span class="badge {}">{}</span>{}</td>', status_class(case.status),
+                       case.get_status_display(), method)
+
+
+CELLS = {
+    "ledger_no": lambda case, row, today: format_html(
+        '<td><a href="{}">{}</a></td>', reverse("ledger:detail", args=[case.pk]), case.ledger_no),
+    "petitioners": lambda case, row, today: format_html("<td>{}</td>", "、".join(row["petitioners"])),
+    "summary": lambda case, row, today: format_html('<td class="wrap">{}</td>', Truncator(case.summary).chars(60)),
+    "category": lambda case, row, today: format_html("<td>{}</td>", case.category or ""),
+    "source": lambda case, row, today: format_html("<td>{}</td>", case.get_source_display()),
+    "handling_org": lambda case, row, today: format_html("<td>{}</td>", case.handling_org.name),
+    "registered_on": lambda case, row, today: format_html("<td>{}</td>", _day(case.registered_on)),
+    "deadline": lambda case, row, today: _deadline_cell(case, today),
+    "status": lambda case, row, today: _status_cell(case),
+    "key_supervision": lambda case, row, today: format_html("<td>{}</td>", case.key_supervision),
+    "flags": lambda case, row, today: format_html("<td>{}</td>", mark_safe(_flags(case))),  # noqa: S308 - built by format_html
+    "lead_official": lambda case, row, today: format_html("<td>{}</td>", _lead_official(case)),
+}
+
+
+@register.simple_tag
+def ledger_cells(row, columns, today) -> str:  # type: ignore[no-untyped-def]
+    """The <td> cells of one ledger row, in the user's column order."""
+    case = row["case"]
+    return mark_safe("".join(CELLS[c](case, row, today) for c in columns if c in CELLS))  # noqa: S308

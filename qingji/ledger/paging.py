@@ -63,9 +63,10 @@ def page_number(text: object) -> int:
 
 
 def capped_page(queryset: QuerySet[Any], number_text: object, per_page: int,
-                cap: int = COUNT_CAP) -> CappedPage:
+                cap: int | None = None) -> CappedPage:
     """Page `number_text` of `queryset` (ordered). A page past the end shows the last page, as
     Django's Paginator.get_page does."""
+    cap = COUNT_CAP if cap is None else cap
     number = page_number(number_text)
     found = queryset.order_by().values("pk")[: cap + 1].count()
     if found <= cap:

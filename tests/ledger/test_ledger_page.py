@@ -58,3 +58,20 @@ def test_it_remembers_the_chosen_columns(client, users, city):
     assert LedgerPreference.objects.get(user=users["court_a"]).columns == ["ledger_no", "status"]
     body = client.get(reverse("ledger:list")).content.decode()
     assert "QY-1" in body and "独特的信访事项" not in body
+
+
+def test_above_the_count_cap_it_says_more_than_and_still_pages_to_the_end(client, users, city, monkeypatch):
+    from qingji.ledger import paging, views
+
+    monkeypatch.setattr(paging, "COUNT_CAP", 3)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for index in range(5):
+        make_case(city["QH-QY-FY"], name=f"人{index}", ledger_no=f"QY-{index}")
+    client.force_login(users["court_a"])
+    first = client.get(reverse("ledger:list"), {"sort": "ledger_no"}).content.decode()
+    assert "More than 3 cases" in first or "超过 3 件" in first
+    assert "QY-0" in first and "QY-1" in first and "QY-2" not in first and "page=2" in first
+    last = client.get(reverse("ledger:list"), {"sort": "ledger_no", "page": "3"}).content.decode()
+    assert "QY-4" in last and "page=4" not in last
+    beyond = client.get(reverse("ledger:list"), {"sort": "ledger_no", "page": "9"}).content.decode()
+    assert "QY-4" in beyond and ("5 cases" in beyond or "共 5 件" in beyond)

@@ -15,13 +15,17 @@ SORT_SQL = {
 
 
 def _scope(org: Org) -> tuple[str, list[object]]:
-    """organisations.selectors.org_scope_q in SQL."""
-    sql = "o.path LIKE %s"
+    """organisations.selectors.org_scope_q in SQL: the unit ids are read first and written into the
+    query as a list (as the ledger page does; with a subquery SQLite sorts the whole scope)."""
+    sql = "SELECT o.id FROM organisations_org o WHERE o.path LIKE %s"
     params: list[object] = [org.path + "%"]
     if org.is_committee and org.region_code:
         sql += " OR o.region_code LIKE %s"
         params.append(org.region_prefix + "%")
-    return f"c.handling_org_id IN (SELECT o.id FROM organisations_org o WHERE {sql})", params
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = [row[0] for row in cursor.fetchall()]
+    return f"c.handling_org_id IN ({', '.join('%s' for _ in ids)})", list(ids)
 
 
 def ledger_page(org: Org, *, statuses: list[str] | None = None, sources: list[str] | None = None,

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from qingji.ledger.models import (
@@ -152,22 +153,35 @@ def _reviews(cases: QuerySet[Case], as_of: dt.date) -> dict[str, Any]:
 
 
 def settlement_trend(cases: QuerySet[Case], days: list[dt.date]) -> list[dict[str, Any]]:
-    """Cases and settled cases as of each day, in one grouped query over the status periods."""
+    """Cases and settled cases as of each day, from two grouped queries over the status periods.
+
+    A period counts on day D when max(valid_from, registered_on) <= D and not (valid_to is set and
+    max(valid_to, registered_on) <= D) (valid_to >= valid_from always). So the count on D is the
+    number of periods "starting" by D minus the number "ending" by D: each period is read once,
+    grouped by day, and the days are summed here, instead of one conditional count per day and
+    period (docs/performance.md: 26 filters per period made the dashboard slow at scale)."""
     if not days:
         return []
-    aggregates = {}
-    for index, day in enumerate(days):
-        in_force = Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day)) & Q(
-            case__registered_on__lte=day)
-        aggregates[f"t{index}"] = Count("id", filter=in_force)
-        aggregates[f"s{index}"] = Count("id", filter=in_force & Q(status=CaseStatus.CLOSED_SETTLED))
-    figures = StatusPeriod.objects.filter(case__in=cases.values("pk"), valid_from__lte=max(days)).aggregate(
-        **aggregates)
-    return [
-        {"date": day.isoformat(), "total": figures[f"t{i}"], "settled": figures[f"s{i}"],
-         "settlement_rate": rate(figures[f"s{i}"], figures[f"t{i}"])}
-        for i, day in enumerate(days)
-    ]
+    last = max(days)
+    periods = StatusPeriod.objects.filter(case__in=cases.values("pk"), valid_from__lte=last)
+    settled = Q(status=CaseStatus.CLOSED_SETTLED)
+    starts = (periods.annotate(day=Greatest("valid_from", "case__registered_on")).filter(day__lte=last)
+              .values("day").annotate(n=Count("id"), s=Count("id", filter=settled)).order_by())
+    ends = (periods.filter(valid_to__isnull=False).annotate(day=Greatest("valid_to", "case__registered_on"))
+            .filter(day__lte=last).values("day").annotate(n=Count("id"), s=Count("id", filter=settled)).order_by())
+    start_rows = [(_as_date(r["day"]), r["n"], r["s"]) for r in starts]
+    end_rows = [(_as_date(r["day"]), r["n"], r["s"]) for r in ends]
+    result = []
+    for day in days:
+        total = sum(n for d, n, _s in start_rows if d <= day) - sum(n for d, n, _s in end_rows if d <= day)
+        won = sum(s for d, _n, s in start_rows if d <= day) - sum(s for d, _n, s in end_rows if d <= day)
+        result.append({"date": day.isoformat(), "total": total, "settled": won, "settlement_rate": rate(won, total)})
+    return result
+
+
+def _as_date(value: Any) -> dt.date:
+    """GREATEST of two dates comes back as text on SQLite."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 def week_ends(today: dt.date, weeks: int = 12) -> list[dt.date]:

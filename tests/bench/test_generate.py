@@ -92,3 +92,14 @@ def test_the_runner_accounts_open_the_ledger(province, client):
     for username in ("bench_county", "bench_city", "bench_province"):
         client.force_login(User.objects.get(username=username))
         assert client.get("/cases/", {"sort": "deadline", "page": "2"}).status_code == 200
+
+
+def test_the_dashboard_trend_agrees_with_the_summary_on_every_week(province):
+    from qingji.ledger.selectors import cases_in_org_scope
+    from qingji.reports.selectors import settlement_trend, week_ends
+
+    org = Org.objects.get(code="YL-ZFW")
+    days = [*week_ends(dt.date.today(), 8), dt.date.today() - dt.timedelta(days=900)]
+    for point in settlement_trend(cases_in_org_scope(org), sorted(days)):
+        report = summary(org=org, as_of=dt.date.fromisoformat(point["date"]))
+        assert (point["total"], point["settled"]) == (report["total"], report["settled"])

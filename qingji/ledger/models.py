@@ -144,6 +144,9 @@ class Case(models.Model):
             models.Index(fields=["handling_org", "deadline"], name="case_org_deadline_idx"),
             models.Index(fields=["handling_org", "registered_on"], name="case_org_registered_idx"),
             models.Index(fields=["status", "deadline"], name="case_status_deadline_idx"),
+            # The ledger's sorts by status and by ledger number (docs/performance.md).
+            models.Index(fields=["status", "id"], name="case_status_id_idx"),
+            models.Index(fields=["handling_org", "ledger_no"], name="case_org_ledger_no_idx"),
             models.Index(fields=["source"], name="case_source_idx"),
             models.Index(fields=["category"], name="case_category_idx"),
             models.Index(fields=["registered_on"], name="case_registered_idx"),

@@ -23,14 +23,16 @@ class Step:
     label: str | Promise  # what the step is, e.g. 单位领导审批
     actor: str | Promise  # who acts, e.g. 单位领导
     capability: str
+    own_unit: bool = False  # decided inside the handling unit (its leader, its court's bodies)
 
 
 STEPS: dict[str, Step] = {s.name: s for s in (
-    Step("unit_leader", _("Unit leader's approval"), _("Unit leader"), "closure.approve"),
+    Step("unit_leader", _("Unit leader's approval"), _("Unit leader"), "closure.approve", own_unit=True),
     Step("committee", _("Committee acceptance"), _("Supervising committee"), "closure.accept"),
-    Step("review_panel", _("Review panel opinion"), _("Termination review panel"), "termination.review_panel"),
+    Step("review_panel", _("Review panel opinion"), _("Termination review panel"), "termination.review_panel",
+         own_unit=True),
     Step("adjudication_committee", _("Adjudication committee decision"), _("Adjudication committee"),
-         "termination.adjudication"),
+         "termination.adjudication", own_unit=True),
     Step("leading_group", _("Leading group head's sign-off"), _("Head of the campaign leading group"),
          "termination.sign_off"),
     Step("approving_body", _("Approval by the approving body"), _("Approving body"), "termination.approve"),

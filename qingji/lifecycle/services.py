@@ -137,6 +137,8 @@ def may_decide(user, proceeding: Proceeding) -> bool:  # type: ignore[no-untyped
     step = proceeding.current_step
     if step is None or not policy.may_act(user, step):
         return False
+    if policy.STEPS[step].own_unit and user.org_id != proceeding.case.handling_org_id:
+        return False
     # Four eyes: nobody approves a request they made themselves.
     return proceeding.requested_by_id != user.pk
 

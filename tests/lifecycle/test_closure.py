@@ -110,7 +110,7 @@ def test_two_approvers_at_once_one_wins_and_the_other_is_told(users, requested):
     with pytest.raises(ValidationError) as error:
         proceeding_decide(actor=other_leader, proceeding=second_view, step="unit_leader", approve=False,
                           opinion="退回")
-    assert "already decided" in str(error.value)
+    assert "此环节已由他人审批" in str(error.value)
     proceeding.refresh_from_db()
     assert proceeding.decisions.filter(step="unit_leader").count() == 1
     assert proceeding.current_step == "committee"

@@ -127,3 +127,17 @@ def test_a_sample_check_is_reproducible_from_its_seed_and_gives_a_pass_rate(user
     assert sample_check_pass_rates([unit.pk, city["QH-HY-FY"].pk]) == {unit.pk: "50.0", city["QH-HY-FY"].pk: None}
     with pytest.raises(PermissionDenied):  # a unit does not run checks on itself
         sample_check_draw(actor=users["court_a"], unit=unit, percent=10, due_on=days_ago(0))
+
+
+def test_the_statistics_page_shows_each_units_rebounds(client, login, users, city):
+    case = make_case(city["QH-QY-FY"], registered_on=START, status=CaseStatus.CLOSED_SETTLED, method="other",
+                     closed_on=days_ago(30))
+    case_reopen(actor=users["court_a"], case=case, petitioned_on=days_ago(2), description="进京上访")
+    login(users["committee"])
+    page = client.get("/reports/").content.decode()
+    row = page[page.index("清源区人民法院</td>"):]
+    row = row[:row.index("</tr>")]
+    assert row.endswith('<td class="text-end text-danger">1</td>')
+    earlier = client.get("/reports/", {"as_of": days_ago(3).isoformat()}).content.decode()
+    row = earlier[earlier.index("清源区人民法院</td>"):]
+    assert row[:row.index("</tr>")].endswith('<td class="text-end">0</td>')

@@ -21,4 +21,8 @@ class Migration(migrations.Migration):
             model_name='case',
             index=models.Index(fields=['handling_org', 'ledger_no'], name='case_org_ledger_no_idx'),
         ),
+        # Fresh planner statistics for the new indexes: with statistics for the old indexes but none
+        # for these, SQLite took (handling_org, ledger_no) for the province's ledger page and sorted
+        # every case (docs/performance.md). ANALYZE works on both databases, inside a transaction.
+        migrations.RunSQL("ANALYZE ledger_case", migrations.RunSQL.noop),
     ]

@@ -48,35 +48,20 @@ def periods_as_of(cases: QuerySet[Case], as_of: dt.date) -> QuerySet[StatusPerio
         Q(valid_to__isnull=True) | Q(valid_to__gt=as_of))
 
 
-def _groups(scoped: QuerySet[Case], as_of: dt.date) -> list[dict[str, Any]]:
-    """The one grouped query: each case in scope joined to the period it was in at the end of `as_of`,
-    counted by source, unit, status and method. Rooted on the cases (not `period.case IN (cases)`),
-    so that the scope's conditions apply to the one joined case row: PostgreSQL joined ledger_case
-    twice for the IN form (docs/performance.md). The conditions on the period are in one filter()
-    call, so they all hold for the same period."""
-    in_force = Q(status_periods__valid_from__lte=as_of) & (
-        Q(status_periods__valid_to__isnull=True) | Q(status_periods__valid_to__gt=as_of))
-    rows = (
-        scoped.filter(in_force)
-        .values("source", "handling_org_id", "status_periods__status", "status_periods__method")
-        .annotate(
-            n=Count("status_periods__id"),
-            key=Count("status_periods__id", filter=~Q(key_supervision="")),
-            overdue=Count("status_periods__id",
-                          filter=Q(status_periods__status__in=OPEN_STATUSES, deadline__lt=as_of)),
-        )
-        .order_by()
-    )
-    return [{"case__source": r["source"], "case__handling_org_id": r["handling_org_id"],
-             "status": r["status_periods__status"], "method": r["status_periods__method"],
-             "n": r["n"], "key": r["key"], "overdue": r["overdue"]} for r in rows]
-
-
 def summary(*, org: Org | None = None, campaign=None, as_of: dt.date | None = None,  # type: ignore[no-untyped-def]
             cases: QuerySet[Case] | None = None) -> dict[str, Any]:
     as_of = as_of or timezone.localdate()
     scoped = scoped_cases(org=org, campaign=campaign, cases=cases, as_of=as_of)
-    groups = _groups(scoped, as_of)
+    groups = list(
+        periods_as_of(scoped, as_of)
+        .values("case__source", "case__handling_org_id", "status", "method")
+        .annotate(
+            n=Count("id"),
+            key=Count("id", filter=~Q(case__key_supervision="")),
+            overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, case__deadline__lt=as_of)),
+        )
+        .order_by()
+    )
     result: dict[str, Any] = {
         "as_of": as_of.isoformat(),
         "scope": {"org": org.code if org else None, "org_name": org.name if org else "",

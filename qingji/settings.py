@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "qingji.ledger",
     "qingji.reviews",
     "qingji.campaigns",
+    "qingji.supervision",
     "qingji.reports",
     "qingji.exchange",
     "qingji.api",

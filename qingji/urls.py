@@ -5,6 +5,8 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("cases/", include("qingji.ledger.urls")),
     path("reports/", include("qingji.reports.urls")),
+    path("campaigns/", include("qingji.campaigns.urls")),
+    path("supervision/", include("qingji.supervision.urls")),
     path("exchange/", include("qingji.exchange.urls")),
     path("api/", include("qingji.api.urls")),
     path("security/", include("qingji.security.urls")),

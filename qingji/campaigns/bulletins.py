@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from qingji.audit.services import audit_log
@@ -119,7 +120,7 @@ def _explanation_tasks(bulletin: Bulletin, actor) -> list[ExplanationTask]:  # t
         notify(users=official_users([head], org), key=f"explanation:{task.pk}", kind="explanation",
                title=_("%(unit)s was criticised in %(n)d consecutive bulletins: a written explanation is due "
                        "by %(date)s") % {"unit": org.name, "n": row["streak"], "date": due},
-               url="/campaigns/explanations/")
+               url=reverse("campaigns:explanations"))
     return tasks
 
 

@@ -213,3 +213,22 @@ def veto_withdraw(*, actor, campaign: Campaign, org: Org) -> None:  # type: igno
     deleted, _n = AssessmentVeto.objects.filter(campaign=campaign, org=org).delete()
     if deleted:
         audit_log(actor=actor, action="campaign.veto_withdraw", obj=campaign, after={"org": org.code})
+
+
+@transaction.atomic
+def explanation_submit(*, actor, task, text: str, submitted_on: dt.date):  # type: ignore[no-untyped-def]
+    """书面说明: the unit submits its head's written explanation; the task is then done."""
+    from qingji.campaigns.models import ExplanationStatus
+
+    if actor is not None and (not has_capability(actor, "explanation.submit") or actor.org_id != task.org_id):
+        raise PermissionDenied(_("The criticised unit itself submits the explanation."))
+    if task.status == ExplanationStatus.SUBMITTED:
+        raise ValidationError(_("This explanation was already submitted."))
+    if not text.strip():
+        raise ValidationError({"text": _("Write the explanation.")})
+    task.text, task.submitted_on, task.submitted_by = text.strip(), submitted_on, actor
+    task.status = ExplanationStatus.SUBMITTED
+    task.save(update_fields=["text", "submitted_on", "submitted_by", "status"])
+    audit_log(actor=actor, action="explanation.submit", obj=task, after={"submitted_on": submitted_on,
+                                                                          "text": task.text})
+    return task

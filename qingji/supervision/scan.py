@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from qingji.campaigns.models import ExplanationStatus, ExplanationTask
@@ -44,7 +45,7 @@ def _case_people(case: Case) -> list:  # type: ignore[type-arg]
 
 
 def _case_url(case: Case) -> str:
-    return f"/cases/{case.pk}/"
+    return reverse("ledger:detail", args=[case.pk])
 
 
 def _open_cases():  # type: ignore[no-untyped-def]
@@ -121,13 +122,13 @@ def scan_tasks(as_of: dt.date) -> int:
         sent += notify(users=unit_users(task.org) + committee_users(task.campaign.organiser),
                        key=f"explanation-overdue:{task.pk}", kind="explanation_overdue",
                        title=_("The written explanation of %(unit)s was due on %(date)s")
-                       % {"unit": task.org.name, "date": task.due_on}, url="/campaigns/explanations/")
+                       % {"unit": task.org.name, "date": task.due_on}, url=reverse("campaigns:explanations"))
     for order in Rectification.objects.filter(closed_on__isnull=True, due_on__lt=as_of).select_related(
             "org", "issuer"):
         sent += notify(users=unit_users(order.org) + committee_users(order.issuer),
                        key=f"rectification-overdue:{order.pk}", kind="rectification_overdue",
                        title=_("The rectification ordered of %(unit)s was due on %(date)s")
-                       % {"unit": order.org.name, "date": order.due_on}, url="/supervision/rectifications/")
+                       % {"unit": order.org.name, "date": order.due_on}, url=reverse("supervision:rectifications"))
     return sent
 
 

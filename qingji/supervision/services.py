@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from qingji.accounts.models import User
@@ -108,7 +109,7 @@ def reminder_create(
     notify(users=unit_users(case.handling_org), key=f"reminder:{reminder.pk}", kind="reminder",
            title=_("Reminder on case %(case)s: respond by %(date)s") % {"case": case.ledger_no,
                                                                        "date": response_due},
-           body=reminder.content, url=f"/supervision/reminders/{reminder.pk}/")
+           body=reminder.content, url=reverse("supervision:reminder", args=[reminder.pk]))
     return reminder
 
 
@@ -141,7 +142,7 @@ def reminder_escalate(*, reminder: Reminder, as_of: dt.date) -> bool:
                title=_("Escalated: %(unit)s has not answered a reminder on case %(case)s (due %(date)s)")
                % {"unit": reminder.case.handling_org.name, "case": reminder.case.ledger_no,
                   "date": reminder.response_due},
-               body=reminder.content, url=f"/supervision/reminders/{reminder.pk}/")
+               body=reminder.content, url=reverse("supervision:reminder", args=[reminder.pk]))
     return True
 
 
@@ -188,7 +189,7 @@ def rectification_issue(
               after={"org": org.code, "problem": order.problem, "due_on": due_on})
     notify(users=unit_users(org), key=f"rectification:{order.pk}", kind="rectification",
            title=_("Rectification order: fix by %(date)s") % {"date": due_on}, body=order.problem,
-           url="/supervision/rectifications/")
+           url=reverse("supervision:rectifications"))
     return order
 
 

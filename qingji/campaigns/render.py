@@ -9,12 +9,16 @@ from qingji.lib.rates import percent_text
 from qingji.reports.render import long_date
 
 
-def _change(value: Any, suffix: str = "") -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, int):
-        return f"{value:+d}" if value else "0"
-    return f"{value}{suffix}"
+def _change(value: str | None) -> str:
+    return "—" if value is None else value
+
+
+def _rank(row: dict[str, Any]) -> str:
+    """3 (↑1): the rank, and how many places it moved since the last bulletin."""
+    change = row["rank_change"]
+    if not change:
+        return str(row["rank"])
+    return f"{row['rank']}（{'↑' if change > 0 else '↓'}{abs(change)}）"
 
 
 def _names(rows: list[dict[str, Any]], key: str) -> str:
@@ -40,10 +44,10 @@ def bulletin_docx(snapshot: dict[str, Any]) -> bytes:
         doc.paragraph(_("The next milestone requires %(target)s by %(date)s.")
                       % {"target": percent_text(coming["target"]), "date": long_date(coming["date"])})
     doc.heading(_("1. Ranking of the units"))
-    header = [_("Rank"), _("Unit"), _("Cases"), _("Settled"), _("Settlement rate"), _("Overdue"),
-              _("Change in rate"), _("Change in rank")]
-    rows = [[r["rank"], r["name"], r["total"], r["settled"], percent_text(r["settlement_rate"]), r["overdue"],
-             _change(r["rate_change"]), _change(r["rank_change"])] for r in snapshot["rows"]]
+    header = [_("Unit"), _("Rank (change)"), _("Cases"), _("Settled"), _("Settlement rate"), _("Overdue"),
+              _("Change in rate")]
+    rows = [[r["name"], _rank(r), r["total"], r["settled"], percent_text(r["settlement_rate"]), r["overdue"],
+             _change(r["rate_change"])] for r in snapshot["rows"]]
     doc.table(header, rows, caption=_("Settlement by unit as of %(date)s") % {"date": long_date(snapshot["as_of"])})
     doc.heading(_("2. Commendation and criticism"))
     commended, criticised = _names(snapshot["rows"], "commended"), _names(snapshot["rows"], "criticised")

@@ -88,7 +88,9 @@ def test_it_sends_each_reminder_once(city, users):
     count = Notification.objects.count()
     call_command("remind", "--as-of", "2012-02-05", stdout=second)
     assert Notification.objects.count() == count
-    assert "0 notices" in second.getvalue() and "0 notices" not in first.getvalue()
+    assert count > 0 and "escalated 1" in first.getvalue() and "escalated 0" in second.getvalue()
+    assert ", ".join(f"{k} 0" for k in ("due_soon", "overdue", "half_time", "escalated", "reopened", "tasks")) \
+        in second.getvalue()
     reminder = Reminder.objects.get()
     assert reminder.escalated_to == city["JC-ZFW"] and reminder.escalated_on == D(2012, 2, 5)
     assert Notification.objects.filter(user=users["province"], kind="escalation").count() == 1

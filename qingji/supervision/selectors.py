@@ -19,7 +19,7 @@ def deadline_lists(user, as_of: dt.date, days: int) -> dict[str, Any]:  # type: 
                                                                                            "deadline", "pk"))
     due = open_cases.filter(deadline__gte=as_of, deadline__lte=as_of + dt.timedelta(days=days))
     overdue = open_cases.filter(deadline__lt=as_of)
-    return {"due_soon": _by_unit(due), "overdue": _by_unit(overdue)}
+    return {"overdue": _by_unit(overdue), "due_soon": _by_unit(due)}
 
 
 def _by_unit(cases: QuerySet[Case]) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from qingji.audit.services import audit_log
 from qingji.campaigns.models import Bulletin, Cadence, Campaign, ExplanationTask
 from qingji.campaigns.selectors import milestone_in_force, next_milestone
 from qingji.campaigns.services import require_manager
+from qingji.ledger.models import Responsibility
 from qingji.organisations.models import Official, Org
 from qingji.reports.selectors import summary
 
@@ -91,14 +92,17 @@ def compute(campaign: Campaign, as_of: dt.date, previous: Bulletin | None) -> di
 
 
 def unit_head(org: Org) -> Official | None:
-    """第一责任人: the official most often named head of unit on the unit's cases, else one with a head's title."""
-    named = (Official.objects.filter(org=org, pk__in=org.cases.values("responsibility__head_of_unit"))
-             .annotate(n=Count("id")).order_by("-n", "pk").first())
-    if named is not None:
-        return named
+    """第一责任人 ("一把手"): the official with a head's title (院长, 检察长, 局长…), else the one most often named
+    head of unit on the unit's cases, else the unit's first official."""
     officials = list(Official.objects.filter(org=org).order_by("pk"))
     heads = [o for o in officials if o.title in HEAD_TITLES or (o.title.endswith("书记") and "副" not in o.title)]
-    return (heads or officials or [None])[0]
+    if heads:
+        return heads[0]
+    named = (Responsibility.objects.filter(case__handling_org=org, head_of_unit__isnull=False)
+             .values("head_of_unit").annotate(n=Count("id")).order_by("-n", "head_of_unit").first())
+    if named is not None:
+        return Official.objects.get(pk=named["head_of_unit"])
+    return officials[0] if officials else None
 
 
 def _explanation_tasks(bulletin: Bulletin, actor) -> list[ExplanationTask]:  # type: ignore[no-untyped-def]

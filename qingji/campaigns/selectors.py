@@ -132,7 +132,8 @@ def progress_chart(user, campaign: Campaign, as_of: dt.date, units: list[dict[st
                                 for m in campaign.milestones.all()])
     for unit in units[:12]:
         points = settlement_trend(cases.filter(handling_org__code=unit["org"]), days)
-        option["series"].append({"type": "line", "name": unit["name"], "smooth": True, "lineStyle": {"width": 1},
+        option["series"].append({"type": "line", "name": unit["name"], "smooth": True, "showSymbol": False,
+                                 "lineStyle": {"width": 1},
                                  "data": [[p["date"], float(p["settlement_rate"]) if p["settlement_rate"]
                                            else None] for p in points]})
     return option

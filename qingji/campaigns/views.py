@@ -19,7 +19,7 @@ from qingji.campaigns import selectors, services
 from qingji.campaigns.bulletins import bulletin_issue, next_bulletin_due
 from qingji.campaigns.forms import CampaignForm, ExplanationForm, IssueForm
 from qingji.campaigns.render import bulletin_docx
-from qingji.ledger.models import Case
+from qingji.ledger.models import Case, Source
 from qingji.ledger.selectors import visible_cases
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -99,6 +99,7 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
     issue = has_capability(request.user, "bulletin.issue") and selectors.can_manage(request.user, campaign)
     return render(request, "campaigns/detail.html", {
         "campaign": campaign, "as_of": as_of, "progress": seen, "phases": campaign.phases.all(),
+        "sources": [Source(code).label for code in campaign.sources if code in Source.values],
         "chart": selectors.progress_chart(request.user, campaign, as_of, seen["units"]),
         "bulletins": campaign.bulletins.order_by("-number"), "next_bulletin": next_bulletin_due(campaign),
         "can_manage": manage, "can_issue": issue, "by_hand": campaign.memberships.filter(

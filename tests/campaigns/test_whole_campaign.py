@@ -76,6 +76,14 @@ def test_it_runs_a_whole_campaign(city, users):
     first.refresh_from_db()
     assert first.snapshot == frozen and bulletin_docx(first.snapshot) == document
 
+    # The rest settle in March: the end-of-March milestone (90%) is met, the earlier two stay missed.
+    settle(ap[3], D(2012, 3, 20))
+    settle(hy[3], D(2012, 3, 20))
+    end = progress(committee, campaign, D(2012, 4, 1))
+    assert [(m["actual"], m["met"]) for m in end["milestones"]] == [
+        ("62.5", False), ("81.3", False), ("100.0", True), (None, None)]
+    assert end["next"].date == D(2012, 4, 30) and end["needed"] == 0 and not end["behind"]
+
 
 def test_it_sends_each_reminder_once(city, users):
     cases = screening(city)

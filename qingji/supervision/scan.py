@@ -6,7 +6,8 @@ The rules are the seeds' defaults, configurable through settings.QINGJI_SUPERVIS
 - half the time to the deadline gone and no work-log entry → supervision notice to handler and lead official;
 - a reminder whose response is overdue → escalation to the committee one level up;
 - a settled or concluded case petitioned again (reopened) → notice to the lead official and the committee;
-- an explanation or rectification past its due date → notice to the unit and to the committee.
+- an explanation or rectification past its due date → notice to the unit and to the committee;
+- a campaign's next bulletin due by its cadence → notice to the organising committee.
 """
 
 import datetime as dt
@@ -132,6 +133,23 @@ def scan_tasks(as_of: dt.date) -> int:
     return sent
 
 
+def scan_bulletins(as_of: dt.date) -> int:
+    """A running campaign whose next bulletin (by its cadence) is due: the organising committee is told."""
+    from qingji.campaigns.bulletins import next_bulletin_due
+    from qingji.campaigns.models import Campaign
+
+    sent = 0
+    for campaign in Campaign.objects.filter(starts_on__lte=as_of, ends_on__gte=as_of).select_related("organiser"):
+        due = next_bulletin_due(campaign)
+        if due is None or due > as_of:
+            continue
+        sent += notify(users=committee_users(campaign.organiser), key=f"bulletin-due:{campaign.pk}:{due}",
+                       kind="bulletin_due", title=_("Bulletin of %(campaign)s due on %(date)s")
+                       % {"campaign": campaign.name, "date": due},
+                       url=reverse("campaigns:detail", args=[campaign.code]))
+    return sent
+
+
 def run_scan(as_of: dt.date) -> dict[str, int]:
     """Every rule, as of the end of `as_of`; returns how many notices each sent (0 on a second run)."""
     config = rules()
@@ -140,4 +158,5 @@ def run_scan(as_of: dt.date) -> dict[str, int]:
     sent["escalated"] = scan_reminders(as_of) if config["escalate"] else 0
     sent["reopened"] = scan_reopened(as_of, int(config["reopened_lookback_days"])) if config["reopened"] else 0
     sent["tasks"] = scan_tasks(as_of)
+    sent["bulletins"] = scan_bulletins(as_of)
     return sent

@@ -50,3 +50,14 @@ def test_the_task_runs_the_same_scan(city, users):
     result = remind_task.enqueue("2012-03-01")
     assert result.return_value["half_time"] == 1
     assert remind_task.enqueue("2012-03-01").return_value["half_time"] == 0
+
+
+def test_it_tells_the_committee_when_the_next_bulletin_is_due(city, users):
+    from qingji.campaigns.bulletins import bulletin_issue
+    from tests.campaigns.helpers import make_campaign
+
+    campaign = make_campaign(city)
+    bulletin_issue(actor=None, campaign=campaign, as_of=D(2012, 1, 31), cadence="weekly")
+    assert run_scan(D(2012, 2, 6))["bulletins"] == 0
+    assert run_scan(D(2012, 2, 7))["bulletins"] == 2  # committee staff and leader
+    assert run_scan(D(2012, 2, 8))["bulletins"] == 0

@@ -7,4 +7,7 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Supervision")
 
     def ready(self) -> None:
-        from qingji.supervision import dashboard, navigation  # noqa: F401
+        from qingji.ledger.panels import CasePanel, register_case_panel
+        from qingji.supervision import dashboard, navigation, views  # noqa: F401
+
+        register_case_panel(CasePanel("supervision/_case_panel.html", views.case_panel, order=30))

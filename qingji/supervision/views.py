@@ -188,3 +188,12 @@ def run_scan(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("Scan queued."))
     return redirect("supervision:notifications")
+
+
+def case_panel(request: HttpRequest, case) -> dict[str, object] | None:  # type: ignore[no-untyped-def]
+    """The case page's supervision card: its reminders, the campaigns it is in, and the remind button."""
+    if not has_capability(request.user, "supervision.view"):
+        return None
+    return {"reminders": list(case.reminders.select_related("issuer").order_by("-sent_on", "-id")[:10]),
+            "campaigns": list(case.campaign_memberships.select_related("campaign")),
+            "can_remind": has_capability(request.user, "reminder.send"), "today": timezone.localdate()}

@@ -95,3 +95,20 @@ def test_it_lists_the_users_notifications_and_marks_them_read(city, users, clien
     assert notice.read_at is not None
     login(users["court_b"])
     assert client.post(reverse("supervision:notification_read", args=[notice.pk])).status_code == 404
+
+
+def test_the_case_page_shows_its_reminders_and_campaigns(city, users, client, login):
+    from tests.campaigns.helpers import make_campaign
+
+    case = _case(city, 10)
+    today = timezone.localdate()
+    campaign = make_campaign(city)
+    from qingji.campaigns.services import campaign_add_case
+    from qingji.supervision.services import reminder_create
+
+    campaign_add_case(actor=None, campaign=campaign, case=case)
+    reminder_create(actor=None, case=case, channel="phone", sent_on=today, content="电话催办",
+                    response_due=today + dt.timedelta(days=3), issuer=city["QH-ZFW"])
+    login(users["court_a"])
+    page = client.get(reverse("ledger:detail", args=[case.pk])).content.decode()
+    assert 'id="supervision"' in page and campaign.name in page and "电话" in page

@@ -23,5 +23,6 @@ def build(world: dict[str, Any]) -> None:
         world["campaigns"][code] = campaign
         for membership in campaign.memberships.select_related("case__handling_org"):
             org = membership.case.handling_org
-            world["explanations"][org.code] = ExplanationTask.objects.create(
-                campaign=campaign, bulletin=bulletin, org=org, due_on=today + dt.timedelta(days=10))
+            if org.code not in world["explanations"]:
+                world["explanations"][org.code] = ExplanationTask.objects.create(
+                    campaign=campaign, bulletin=bulletin, org=org, due_on=today + dt.timedelta(days=10))

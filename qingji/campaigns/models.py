@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Campaign(models.Model):
@@ -136,7 +137,7 @@ class Bulletin(models.Model):
 
 class ExplanationStatus(models.TextChoices):
     OPEN = "open", _("Awaiting explanation")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("explanation", "Submitted")
 
 
 class ExplanationTask(models.Model):

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from qingji.lib.officialdoc import OfficialDocument
 from qingji.lib.rates import percent_text
@@ -44,8 +45,8 @@ def bulletin_docx(snapshot: dict[str, Any]) -> bytes:
         doc.paragraph(_("The next milestone requires %(target)s by %(date)s.")
                       % {"target": percent_text(coming["target"]), "date": long_date(coming["date"])})
     doc.heading(_("1. Ranking of the units"))
-    header = [_("Unit"), _("Rank (change)"), _("Cases"), _("Settled"), _("Settlement rate"), _("Overdue"),
-              _("Change in rate")]
+    header = [pgettext("campaign", "Unit"), _("Rank (change)"), _("Cases"), _("Settled"), _("Settlement rate"),
+              _("Overdue"), _("Change in rate")]
     rows = [[r["name"], _rank(r), r["total"], r["settled"], percent_text(r["settlement_rate"]), r["overdue"],
              _change(r["rate_change"])] for r in snapshot["rows"]]
     doc.table(header, rows, caption=_("Settlement by unit as of %(date)s") % {"date": long_date(snapshot["as_of"])})

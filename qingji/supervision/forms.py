@@ -1,5 +1,5 @@
 from django import forms
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from qingji.organisations.models import Org
 from qingji.supervision.models import Channel
@@ -22,10 +22,11 @@ class ResponseForm(BootstrapMixin, forms.Form):
 
 
 class RectificationForm(BootstrapMixin, forms.Form):
-    org = forms.ModelChoiceField(label=gettext_lazy("Unit"), queryset=Org.objects.none(), to_field_name="code")
+    org = forms.ModelChoiceField(label=pgettext_lazy("campaign", "Unit"), queryset=Org.objects.none(),
+                                 to_field_name="code")
     problem = forms.CharField(label=gettext_lazy("Problem to fix"), widget=forms.Textarea(attrs={"rows": 3}))
     issued_on = forms.DateField(label=gettext_lazy("Issued on"), widget=forms.DateInput(DATE, "%Y-%m-%d"))
-    due_on = forms.DateField(label=gettext_lazy("Due on"), widget=forms.DateInput(DATE, "%Y-%m-%d"))
+    due_on = forms.DateField(label=pgettext_lazy("campaign", "Due on"), widget=forms.DateInput(DATE, "%Y-%m-%d"))
 
     def __init__(self, *args, orgs, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

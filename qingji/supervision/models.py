@@ -4,11 +4,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Channel(models.TextChoices):
     LETTER = "letter", _("Letter")
-    PHONE = "phone", _("Phone")
+    PHONE = "phone", pgettext_lazy("channel", "Phone")
     MEETING = "meeting", _("Meeting")
     VISIT = "visit", _("Visit")
 

@@ -38,6 +38,7 @@ class Command(BaseCommand):
         total = sum(sent.values())
         self.stdout.write(_("%(date)s: %(total)d notices sent") % {"date": day, "total": total}
                           + " (" + ", ".join(f"{k} {v}" for k, v in sent.items()) + ")")
+        self.stdout.flush()  # a --loop process shows each day's scan as it happens
 
     @staticmethod
     def _date(value: str | None) -> dt.date:

@@ -59,3 +59,12 @@ ROUTES = [
     Route("campaigns:assessment", CASE_USERS, campaign, foreign_campaign),
     Route("campaigns:veto", ISSUERS, campaign, foreign_campaign, method="post", data={"org": "QH-ZY", "reason": "x"}),
 ]
+
+ROUTES += [
+    Route("api:list_campaigns", CASE_USERS),
+    Route("api:campaign_progress", CASE_USERS, campaign, foreign_campaign),
+    Route("api:get_bulletin", CASE_USERS, bulletin, foreign_bulletin),
+    Route("api:issue_bulletin", ISSUERS, campaign, foreign_campaign, method="post", json=True,
+          data={"as_of": TODAY}),
+    Route("api:list_notifications", CASE_USERS),
+]

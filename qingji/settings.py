@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "qingji.audit",
     "qingji.ledger",
     "qingji.reviews",
+    "qingji.lifecycle",
     "qingji.campaigns",
     "qingji.reports",
     "qingji.exchange",
@@ -229,6 +230,14 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 QINGJI_PII_KEY = envstr("QINGJI_PII_KEY")
 QINGJI_PII_HMAC_KEY = envstr("QINGJI_PII_HMAC_KEY")
 QINGJI_AUDIT_RETENTION_DAYS = max(envint("QINGJI_AUDIT_RETENTION_DAYS", 180), 180)
+
+# Case lifecycle (the seeds' rules as defaults; see qingji/lifecycle/policy.py).
+QINGJI_CLOSURE_STEPS = envlist("QINGJI_CLOSURE_STEPS", ["unit_leader", "committee"])
+QINGJI_TERMINATION_STEPS = envlist("QINGJI_TERMINATION_STEPS",
+                                   ["review_panel", "adjudication_committee", "leading_group", "approving_body"])
+QINGJI_TERMINATION_APPROVER = envstr("QINGJI_TERMINATION_APPROVER", "court:province")
+QINGJI_TERMINATION_SETTLED = envbool("QINGJI_TERMINATION_SETTLED", True)
+QINGJI_FOLLOW_UP_MONTHS = [int(m) for m in envlist("QINGJI_FOLLOW_UP_MONTHS", ["1", "3"])]
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

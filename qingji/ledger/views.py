@@ -18,6 +18,7 @@ from qingji.accounts.roles import has_capability
 from qingji.ledger import forms, services
 from qingji.ledger.filters import DEFAULT_SORT, apply_ledger_filters, ledger_filter_form
 from qingji.ledger.models import LEDGER_COLUMNS, Case, LedgerPreference
+from qingji.ledger.panels import case_panels
 from qingji.ledger.selectors import (
     case_timeline,
     get_visible_case,
@@ -108,6 +109,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms_: object) -> dict[
         "work_form": forms_.get("work_form") or forms.WorkLogForm(initial={"date": today}),
         "aid_form": forms_.get("aid_form") or forms.AidForm(initial={"date": today}),
         "attachment_form": forms_.get("attachment_form") or forms.AttachmentForm(),
+        "case_panels": case_panels(request, case),
     }
 
 

@@ -235,7 +235,8 @@ QINGJI_AUDIT_RETENTION_DAYS = max(envint("QINGJI_AUDIT_RETENTION_DAYS", 180), 18
 QINGJI_CLOSURE_STEPS = envlist("QINGJI_CLOSURE_STEPS", ["unit_leader", "committee"])
 QINGJI_TERMINATION_STEPS = envlist("QINGJI_TERMINATION_STEPS",
                                    ["review_panel", "adjudication_committee", "leading_group", "approving_body"])
-QINGJI_TERMINATION_APPROVER = envstr("QINGJI_TERMINATION_APPROVER", "court:province")
+QINGJI_TERMINATION_APPROVER = envstr("QINGJI_TERMINATION_APPROVER", "court:province")  # for courts' cases
+QINGJI_TERMINATION_APPROVER_OTHER = envstr("QINGJI_TERMINATION_APPROVER_OTHER", "committee:province")
 QINGJI_TERMINATION_SETTLED = envbool("QINGJI_TERMINATION_SETTLED", True)
 QINGJI_FOLLOW_UP_MONTHS = [int(m) for m in envlist("QINGJI_FOLLOW_UP_MONTHS", ["1", "3"])]
 

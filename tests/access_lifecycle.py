@@ -79,3 +79,28 @@ ROUTES = [
     Route("lifecycle:sample_checks", CHECKERS, method="post", data={"percent": "50", "closed_by": TODAY}),
     Route("lifecycle:sample_check", CHECKERS, own_sample_check, foreign_sample_check),
 ]
+
+
+def _api(kwargs_for, key):  # type: ignore[no-untyped-def]
+    return lambda w, a: (lambda k: k and {key: k["pk"]})(kwargs_for(w, a))
+
+
+def own_attachment_ids(world, account):  # type: ignore[no-untyped-def]
+    return [world["attachments"][own_case(world, account)["pk"]].pk]
+
+
+ROUTES += [
+    Route("api:case_proceedings", CASE_USERS, _api(own_case, "case_id"), _api(foreign_case, "case_id")),
+    Route("api:pending_approvals", CASE_USERS),
+    Route("api:request_closure", REQUESTERS, _api(own_case, "case_id"), _api(foreign_case, "case_id"),
+          method="post", json=True, data={"method": "other", "concluded_on": TODAY, "evidence": []}),
+    Route("api:propose_termination", PROPOSERS, _api(own_case, "case_id"), _api(foreign_case, "case_id"),
+          method="post", json=True, data={"note": "依法终结"}),
+    Route("api:decide", frozenset({"court_a_lead"}), _api(own_proceeding, "proceeding_id"),
+          _api(foreign_proceeding, "proceeding_id"), method="post", json=True,
+          data={"step": "unit_leader", "approve": True}),
+    Route("api:reopen", REQUESTERS, _api(own_closed_case, "case_id"), _api(foreign_closed_case, "case_id"),
+          method="post", json=True, data={"petitioned_on": TODAY, "description": "赴省上访"}),
+    Route("api:record_follow_up", REQUESTERS, _api(own_visit, "follow_up_id"), _api(foreign_visit, "follow_up_id"),
+          method="post", json=True, data={"done_on": TODAY, "result": "stable", "satisfaction": "satisfied"}),
+]

@@ -135,7 +135,9 @@ def termination_propose(
 def may_decide(user, proceeding: Proceeding) -> bool:  # type: ignore[no-untyped-def]
     """Whether `user` may decide the proceeding's current step (the case is in the user's scope)."""
     step = proceeding.current_step
-    if step is None or not policy.may_act(user, step):
+    if step is None or not policy.may_act(user, step, proceeding.case.handling_org.kind):
+        return False
+    if policy.STEPS[step].own_unit and user.org_id != proceeding.case.handling_org_id:
         return False
     # Four eyes: nobody approves a request they made themselves.
     return proceeding.requested_by_id != user.pk

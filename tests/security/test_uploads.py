@@ -31,7 +31,7 @@ def test_it_refuses_a_zip_bomb() -> None:
 
 
 def test_it_refuses_a_nested_archive() -> None:
-    with pytest.raises(ValidationError, match="压缩包内含有其他压缩包"):
+    with pytest.raises(ValidationError, match="压缩包内含有另一个压缩包"):
         check_upload(_zip("doc.docx", {"word/inner.zip": b"PK\x03\x04abc"}))
 
 

@@ -17,6 +17,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from qingji.audit.models import AuditEntry, AuditHead
+from qingji.lib.bulk import insert_rows
 
 GENESIS = "0" * 64
 
@@ -98,7 +99,7 @@ def audit_log_many(entries: list[AuditEntry], batch_size: int = 2000) -> None:
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
         for entry in entries:
             _chained(head, entry)
-        AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
+        insert_rows(AuditEntry, entries, batch_size=batch_size)
         head.save(update_fields=["seq", "hash"])
 
 

@@ -100,10 +100,13 @@ def petitioner_validate(*, name: str, id_number: str = "", phone: str = "", grou
 
 def petitioner_build(
     *, name: str, gender: str = "", id_number: str = "", phone: str = "", address: str = "",
-    region_code: str = "", group_size: int = 1, notes: str = "",
+    region_code: str = "", group_size: int = 1, notes: str = "", checked: bool = False,
 ) -> Petitioner:
-    """A validated, normalised petitioner, not yet saved (`petitioner_create`, bulk imports)."""
-    petitioner_validate(name=name, id_number=id_number, phone=phone, group_size=group_size)
+    """A validated, normalised petitioner, not yet saved (`petitioner_create`, bulk imports). `checked`:
+    the caller has already checked the values as `petitioner_validate` does (an importer, to report
+    every problem of every row)."""
+    if not checked:
+        petitioner_validate(name=name, id_number=id_number, phone=phone, group_size=group_size)
     id_number, phone = normalise_id_number(id_number), normalise_phone(phone)
     return Petitioner(
         name=name.strip(), gender=gender, id_number=id_number, id_number_digest=digest(id_number),

@@ -1,7 +1,7 @@
 """Exporting the ledger in the same workbook format it is imported in, streamed row by row
 (openpyxl write-only), with ID numbers and phones masked and formula-like text neutralised."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -56,8 +56,10 @@ def case_row(case: Case, aid_total: Any, full_pii: bool) -> list[Any]:
     return [values[c.field] for c in EXPORTED]
 
 
-def export_cases(cases: QuerySet[Case], out: Path | IO[bytes], *, title: str, full_pii: bool = False) -> int:
-    """Write the cases to `out`; returns the number of rows."""
+def export_cases(cases: QuerySet[Case], out: Path | IO[bytes], *, title: str, full_pii: bool = False,
+                 progress: Callable[[int], None] | None = None, progress_every: int = 1000) -> int:
+    """Write the cases to `out`; returns the number of rows. `progress` is called with the rows written so
+    far every `progress_every` rows."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("台账")
     heading = WriteOnlyCell(sheet, value=title)
@@ -68,6 +70,8 @@ def export_cases(cases: QuerySet[Case], out: Path | IO[bytes], *, title: str, fu
     for case, aid in _rows(cases):
         sheet.append(safe_row(sheet, case_row(case, aid, full_pii)))
         count += 1
+        if progress is not None and count % progress_every == 0:
+            progress(count)
     reviews = review_export_rows(cases)
     if reviews:
         review_sheet = workbook.create_sheet("案件评查")

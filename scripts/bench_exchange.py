@@ -24,16 +24,17 @@ ROOT = Path(__file__).resolve().parent.parent
 ORGS = ["QH-QY-FY", "QH-HY-FY", "QH-AP-FY", "QH-YN-FY", "QH-ZY", "QH-JCY", "QH-GAJ", "QH-SFJ"]
 
 
-def run(env: dict[str, str], *args: str, check: bool = True) -> tuple[float, int, str]:
-    """(seconds, peak RSS in MB, output) of one `qingji` command, measured by /usr/bin/time."""
+def run(env: dict[str, str], *args: str, check: bool = True) -> tuple[float, float, int, str]:
+    """(wall seconds, CPU seconds, peak RSS in MB, output) of one `qingji` command, by /usr/bin/time. The CPU
+    time is the figure to compare on a machine that other work shares."""
     started = time.perf_counter()
-    done = subprocess.run(["/usr/bin/time", "-f", "RSS=%M", sys.executable, "-m", "qingji", *args], env=env,
-                          capture_output=True, text=True)
+    done = subprocess.run(["/usr/bin/time", "-f", "RSS=%M CPU=%U+%S", sys.executable, "-m", "qingji", *args],
+                          env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if check and done.returncode != 0:
         raise SystemExit(f"qingji {' '.join(args)} failed:\n{done.stdout}\n{done.stderr[-3000:]}")
-    rss = int(re.findall(r"RSS=(\d+)", done.stderr)[-1]) // 1024
-    return seconds, rss, done.stdout.strip()
+    rss, user, system = re.findall(r"RSS=(\d+) CPU=([\d.]+)\+([\d.]+)", done.stderr)[-1]
+    return seconds, float(user) + float(system), int(rss) // 1024, done.stdout.strip()
 
 
 def fresh_database(url: str | None, data_dir: Path) -> str:
@@ -61,8 +62,8 @@ def main() -> None:
     from qingji.exchange.sample import write_sample_workbook
 
     options.workdir.mkdir(parents=True, exist_ok=True)
-    print("| rows | database | step | seconds | peak RSS (MB) | result |")
-    print("| ---: | --- | --- | ---: | ---: | --- |")
+    print("| rows | database | step | wall s | CPU s | peak RSS (MB) | result |")
+    print("| ---: | --- | --- | ---: | ---: | ---: | --- |")
     for count in options.rows:
         workbook = options.workdir / f"ledger-{count}.xlsx"
         changed = options.workdir / f"ledger-{count}-changed.xlsx"
@@ -83,9 +84,9 @@ def main() -> None:
             steps.append(("export", ["export-ledger", "--org", "QH-ZFW", "--out", str(data_dir / "out.xlsx")]))
         steps.append(("audit verify", ["audit", "verify"]))
         for label, args in steps:
-            seconds, rss, output = run(env, *args)
-            print(f"| {count:,} | {kind} | {label} | {seconds:.1f} | {rss} | {output.splitlines()[-1][:60]} |",
-                  flush=True)
+            seconds, cpu, rss, output = run(env, *args)
+            print(f"| {count:,} | {kind} | {label} | {seconds:.1f} | {cpu:.1f} | {rss} | "
+                  f"{output.splitlines()[-1][:40]} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -334,6 +334,7 @@ class _Writer:
         self.petitioners: dict[str, tuple[int, str]] = {}  # ID number digest → (pk, name)
         self.ledger_seq: dict[str, int] = {}
         self.pending: list[Row] = []
+        self.no_responsibility = responsibility_snapshot(Responsibility(), [])  # "before" of a first assignment
 
     def write(self, rows: list[Row]) -> None:
         numbers = [r.values["ledger_no"] for r in rows if r.values["ledger_no"]]
@@ -399,12 +400,23 @@ class _Writer:
         self.officials.flush()
         plans = [self._plan(row, people[index], officials[id(row)]) for index, row in enumerate(rows)]
         Petitioner.objects.bulk_create([p for plan in plans for p in plan.new_petitioners], batch_size=1000)
-        Case.objects.bulk_create([plan.case for plan in plans], batch_size=1000)
+        cases = [plan.case for plan in plans]
+        insert_rows(Case, cases)
+        # Ledger numbers are unique: read the new cases' keys back in one query.
+        keys = dict(Case.objects.filter(ledger_no__in=[c.ledger_no for c in cases]).values_list("ledger_no", "pk"))
+        for case in cases:
+            case.pk = keys[case.ledger_no]
+            case._state.adding = False
         insert_rows(CasePetitioner, [x for plan in plans for x in plan.links])
         insert_rows(UnderlyingMatter, [x for plan in plans for x in plan.matters])
         insert_rows(StatusPeriod, [x for plan in plans for x in plan.periods])
         with_responsibility = [plan for plan in plans if plan.responsibility is not None]
-        Responsibility.objects.bulk_create([plan.responsibility for plan in with_responsibility], batch_size=1000)
+        insert_rows(Responsibility, [plan.responsibility for plan in with_responsibility])
+        keys = dict(Responsibility.objects.filter(case_id__in=[plan.case.pk for plan in with_responsibility])
+                    .values_list("case_id", "pk"))
+        for plan in with_responsibility:
+            plan.responsibility.pk = keys[plan.case.pk]
+            plan.responsibility._state.adding = False
         insert_rows(Responsibility.handlers.through,
                     [Responsibility.handlers.through(responsibility_id=plan.responsibility.pk, official_id=pk)
                      for plan in with_responsibility for pk in dict.fromkeys(h.pk for h in plan.handlers)])
@@ -494,7 +506,7 @@ class _Writer:
                                                                   goal="", head_of_unit=None, **officials)
             plan.handlers = handlers
             stored_order = sorted(dict.fromkeys(handlers), key=lambda h: (ctx.orgs_by_pk[h.org_id].path, h.name))
-            plan.audit.append(("case.assign", case, responsibility_snapshot(Responsibility(), []),
+            plan.audit.append(("case.assign", case, self.no_responsibility,
                                responsibility_snapshot(responsibility, stored_order)))
             case.deadline = v["deadline"]
             self._status(plan, period, CaseStatus.IN_PROGRESS, "", _assigned_on(v, case), RecordSource.SERVICE,

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 from typing import IO, Any
 
 from django.db import transaction
@@ -418,7 +419,7 @@ class _Writer:
             plan.responsibility.pk = keys[plan.case.pk]
             plan.responsibility._state.adding = False
         insert_rows(Responsibility.handlers.through,
-                    [Responsibility.handlers.through(responsibility_id=plan.responsibility.pk, official_id=pk)
+                    [SimpleNamespace(responsibility_id=plan.responsibility.pk, official_id=pk)
                      for plan in with_responsibility for pk in dict.fromkeys(h.pk for h in plan.handlers)])
         insert_rows(JudicialAid, [plan.aid for plan in plans if plan.aid is not None])
         entries = []

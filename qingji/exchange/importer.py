@@ -345,9 +345,9 @@ class _Writer:
             case = existing.get(row.values["ledger_no"]) if row.values["ledger_no"] else None
             if case is None:
                 self.pending.append(row)
-            elif self._differs(case, row):
+            elif parts := self._differences(case, row):
                 self.flush()  # rows before this one come first, as they would one by one
-                changed = _update(case, row, self.ctx, self.officials)
+                changed = _update(case, row, self.ctx, self.officials, parts)
                 self.result.updated += changed
                 self.result.unchanged += not changed
                 self.result.case_ids.append(case.pk)
@@ -358,36 +358,39 @@ class _Writer:
 
     # -------------------------------------------------------- existing cases
 
-    def _differs(self, case: Case, row: Row) -> bool:
-        """Whether `_update` would change anything (no query: the case comes with what it needs)."""
-        v = row.values
+    def _differences(self, case: Case, row: Row) -> set[str]:
+        """The parts of the case `_update` would change (no query: the case comes with what it needs)."""
+        v, parts = row.values, set()
         fields = _case_fields(v)
         category = fields.pop("category")
-        if any(getattr(case, k) != value for k, value in fields.items()):
-            return True
-        if (category.pk if category else None) != case.category_id or v["handling_org"].pk != case.handling_org_id:
-            return True
-        if v["registered_on"] and v["registered_on"] != case.registered_on:
-            return True
+        if any(getattr(case, k) != value for k, value in fields.items()) or \
+                (category.pk if category else None) != case.category_id or \
+                v["handling_org"].pk != case.handling_org_id or \
+                (v["registered_on"] and v["registered_on"] != case.registered_on):
+            parts.add("fields")
         if set(v["dockets"]) - {m.docket_number for m in case.matters.all()}:
-            return True
-        if v["lead_official"] is not None:
-            current = _current_responsibility(case)
-            if current is None:
-                return True
-            org = v["handling_org"]
-            for column in ("lead_official", "supervising_official", "watch_officer"):
-                wanted = self.officials.find(org, v[column]) if v[column] else None
-                if (wanted.pk if wanted else None) != getattr(current, f"{column}_id"):
-                    return True
-            if (current.plan, current.deadline) != (v["plan"], v["deadline"]):
-                return True
-            handlers = [self.officials.find(org, h) for h in v["handlers"]]
-            if None in handlers or {h.pk for h in handlers} != {h.pk for h in current.handlers.all()}:
-                return True
+            parts.add("dockets")
+        if v["lead_official"] is not None and self._responsibility_differs(case, v):
+            parts.add("responsibility")
         if _status_differs(case, v):
+            parts.add("status")
+        if v["aid"] and v["aid"] > (case.aid_total or Decimal(0)):
+            parts.add("aid")
+        return parts
+
+    def _responsibility_differs(self, case: Case, v: dict[str, Any]) -> bool:
+        current = _current_responsibility(case)
+        if current is None:
             return True
-        return bool(v["aid"]) and v["aid"] > (case.aid_total or Decimal(0))
+        org = v["handling_org"]
+        for column in ("lead_official", "supervising_official", "watch_officer"):
+            wanted = self.officials.find(org, v[column]) if v[column] else None
+            if (wanted.pk if wanted else None) != getattr(current, f"{column}_id"):
+                return True
+        if (current.plan, current.deadline) != (v["plan"], v["deadline"]):
+            return True
+        handlers = [self.officials.find(org, h) for h in v["handlers"]]
+        return None in handlers or {h.pk for h in handlers} != {h.pk for h in current.handlers.all()}
 
     # -------------------------------------------------------- new cases
 
@@ -647,24 +650,28 @@ def _case_fields(v: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _update(case: Case, row: Row, ctx: _Context, officials: _Officials) -> bool:
-    """An existing case that differs from its row, changed through the services."""
+def _update(case: Case, row: Row, ctx: _Context, officials: _Officials, parts: set[str]) -> bool:
+    """An existing case that differs from its row, changed through the services, part by part."""
     v = row.values
-    changes = {k: value for k, value in _case_fields(v).items() if getattr(case, k) != value}
-    if v["handling_org"].pk != case.handling_org_id:
-        changes["handling_org"] = v["handling_org"]
-    if v["registered_on"] and v["registered_on"] != case.registered_on:
-        changes["registered_on"] = v["registered_on"]
-    changed = bool(changes)
-    if changes:
-        case = case_update(actor=ctx.actor, case=case, expected_version=case.version, **changes)
-    new_dockets = set(v["dockets"]) - set(case.matters.values_list("docket_number", flat=True))
-    if new_dockets:
+    changed = False
+    if "fields" in parts:
+        changes = {k: value for k, value in _case_fields(v).items() if getattr(case, k) != value}
+        if v["handling_org"].pk != case.handling_org_id:
+            changes["handling_org"] = v["handling_org"]
+        if v["registered_on"] and v["registered_on"] != case.registered_on:
+            changes["registered_on"] = v["registered_on"]
+        if changes:
+            case = case_update(actor=ctx.actor, case=case, expected_version=case.version, **changes)
+            changed = True
+    if "dockets" in parts:
         case_set_dockets(actor=ctx.actor, case=case, docket_numbers=v["dockets"])
         changed = True
-    changed |= _responsibility(case, row, ctx, officials)
-    changed |= _status(case, row, ctx)
-    changed |= _aid(case, row, ctx)
+    if "responsibility" in parts:
+        changed |= _responsibility(case, row, ctx, officials)
+    if "status" in parts:
+        changed |= _status(case, row, ctx)
+    if "aid" in parts:
+        changed |= _aid(case, row, ctx)
     return changed
 
 

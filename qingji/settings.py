@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "qingji.organisations",
     "qingji.accounts",
     "qingji.audit",
@@ -250,5 +252,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("QINGJI_LOG_LEVEL", "WARNING")},
 }
 
-# Background jobs: django-tasks with its database backend, no extra server needed.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background jobs: django-tasks with its database backend, no extra server needed: `qingji db-worker` runs
+# them. Tests run each task at once, inside the request that enqueues it.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend" if TESTING
+                     else envstr("QINGJI_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Ledger exports of more rows than this run in the background; their files are kept this many hours.
+QINGJI_EXPORT_SYNC_ROWS = envint("QINGJI_EXPORT_SYNC_ROWS", 5000)
+QINGJI_EXPORT_RETENTION_HOURS = envint("QINGJI_EXPORT_RETENTION_HOURS", 24)

@@ -13,8 +13,10 @@ PASSWORD = "Test-pass-2026"  # noqa: S105
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):  # type: ignore[no-untyped-def]
-    """Uploaded files of each test go to its own temporary directory."""
+    """Uploaded files (and the data directory's imports and exports) of each test go to its own temporary
+    directory."""
     settings.MEDIA_ROOT = tmp_path / "files"
+    settings.DATA_DIR = tmp_path / "data"
 
 
 @pytest.fixture

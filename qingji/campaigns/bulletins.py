@@ -128,6 +128,22 @@ def _explanation_tasks(bulletin: Bulletin, actor) -> list[ExplanationTask]:  # t
     return tasks
 
 
+def _tell_units(bulletin: Bulletin) -> None:
+    """Each commended or criticised unit hears of it in its notifications."""
+    from qingji.supervision.services import notify, unit_users
+
+    url = reverse("campaigns:bulletin", args=[bulletin.campaign.code, bulletin.number])
+    orgs = {o.code: o for o in Org.objects.filter(code__in=[r["org"] for r in bulletin.snapshot["rows"]])}
+    for row in bulletin.snapshot["rows"]:
+        if not (row["commended"] or row["criticised"]):
+            continue
+        title = (_("%(unit)s is commended in bulletin No. %(n)d of %(campaign)s") if row["commended"]
+                 else _("%(unit)s is criticised in bulletin No. %(n)d of %(campaign)s"))
+        notify(users=unit_users(orgs[row["org"]]), key=f"bulletin:{bulletin.pk}:{row['org']}", kind="bulletin",
+               title=title % {"unit": row["name"], "n": bulletin.number, "campaign": bulletin.campaign.name},
+               url=url)
+
+
 @transaction.atomic
 def bulletin_issue(*, actor, campaign: Campaign, as_of: dt.date, cadence: str | None = None) -> Bulletin:  # type: ignore[no-untyped-def]
     """Issue the next bulletin as of `as_of`; `cadence` switches the campaign's cadence from this one on."""
@@ -152,6 +168,7 @@ def bulletin_issue(*, actor, campaign: Campaign, as_of: dt.date, cadence: str | 
     bulletin.snapshot["number"] = bulletin.number
     Bulletin.objects.filter(pk=bulletin.pk).update(snapshot=bulletin.snapshot)
     _explanation_tasks(bulletin, actor)
+    _tell_units(bulletin)
     audit_log(actor=actor, action="bulletin.issue", obj=bulletin,
               after={"as_of": as_of, "cadence": bulletin.cadence,
                      "commended": [r["org"] for r in snapshot["rows"] if r["commended"]],

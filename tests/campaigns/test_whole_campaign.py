@@ -55,6 +55,7 @@ def test_it_runs_a_whole_campaign(city, users):
     assert verdicts(first) == {"QH-QY-FY": (1, True, False), "QH-ZY": (2, False, False),
                                "QH-AP-FY": (3, False, False), "QH-HY-FY": (4, False, True)}
     assert first.cadence == "monthly" and next_bulletin_due(campaign) == D(2012, 2, 29)
+    assert Notification.objects.filter(user=users["court_b"], kind="bulletin").count() == 1  # 河阳 criticised
 
     settle(zy[3], D(2012, 2, 20))
     settle(qy[3], D(2012, 2, 25))

@@ -159,7 +159,7 @@ def reminder_letter(reminder: Reminder) -> bytes:
     deadline = long_date(case.deadline) if case.deadline else _("not set")
     doc.paragraph(_("The case of %(names)s (ledger number %(no)s: %(summary)s) is handled by your unit; its "
                     "deadline is %(deadline)s.") % {"names": petitioners, "no": case.ledger_no,
-                                                    "summary": case.summary, "deadline": deadline})
+                                                    "summary": case.summary.rstrip("。. "), "deadline": deadline})
     doc.paragraph(reminder.content)
     doc.paragraph(_("Please report in writing how the case is being handled by %(date)s.")
                   % {"date": long_date(reminder.response_due)})

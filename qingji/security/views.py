@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
@@ -35,7 +35,7 @@ class BootstrapPasswordChangeForm(BootstrapMixin, PasswordChangeForm):
 
 
 class TokenForm(BootstrapMixin, forms.Form):
-    token = forms.CharField(label=gettext_lazy("Code"), max_length=16,
+    token = forms.CharField(label=pgettext_lazy("one-time password", "Code"), max_length=16,
                             widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
 
 

@@ -45,6 +45,7 @@ from qingji.ledger.services import (
     ledger_no_prefix,
     petitioner_build,
     petitioner_created_audit,
+    require,
     responsibility_assign,
     responsibility_snapshot,
     status_change,
@@ -399,6 +400,8 @@ class _Writer:
         if not rows:
             return
         actor = self.ctx.actor
+        for capability in ("case.register", "case.assign", "case.record_work"):
+            require(actor, capability)  # as the services would; each row's unit was checked against the scope
         people = self._petitioners(rows)
         officials = {id(row): self._row_officials(row) for row in rows}
         self.officials.flush()

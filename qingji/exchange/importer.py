@@ -1,6 +1,8 @@
-"""Importing a ledger workbook (spec/ledger-template.md): every row is validated first and every
-problem collected; only then is everything written, in one transaction, through the ledger's
-services. Nothing is written unless every row is valid, also when the process is killed midway."""
+"""Importing a ledger workbook (spec/ledger-template.md), streamed: rows are checked and written a batch
+at a time inside one transaction, every problem of every row is collected, and the transaction is rolled
+back unless every row is valid, so nothing is written then, nor when the process is killed midway.
+New cases are written in bulk with the rows the ledger's services would make; existing cases are changed
+through the services. See docs/exchange.md."""
 
 import datetime as dt
 from collections import defaultdict

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "qingji.organisations",
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "qingji.audit",
     "qingji.ledger",
     "qingji.reviews",
+    "qingji.lifecycle",
     "qingji.campaigns",
     "qingji.reports",
     "qingji.exchange",
@@ -72,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "qingji.security.middleware.SecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last: turns a locked-out sign-in into the lockout page.
@@ -195,6 +198,22 @@ CSRF_FAILURE_VIEW = "qingji.security.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp) on every response: scripts only from qingji's own static files (no inline
+# script, no event-handler attributes); inline styles are allowed because ECharts and Bootstrap set style attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
 if SECURE_COOKIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = envint("QINGJI_HSTS_SECONDS", 31536000)
@@ -213,6 +232,15 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 QINGJI_PII_KEY = envstr("QINGJI_PII_KEY")
 QINGJI_PII_HMAC_KEY = envstr("QINGJI_PII_HMAC_KEY")
 QINGJI_AUDIT_RETENTION_DAYS = max(envint("QINGJI_AUDIT_RETENTION_DAYS", 180), 180)
+
+# Case lifecycle (the seeds' rules as defaults; see qingji/lifecycle/policy.py).
+QINGJI_CLOSURE_STEPS = envlist("QINGJI_CLOSURE_STEPS", ["unit_leader", "committee"])
+QINGJI_TERMINATION_STEPS = envlist("QINGJI_TERMINATION_STEPS",
+                                   ["review_panel", "adjudication_committee", "leading_group", "approving_body"])
+QINGJI_TERMINATION_APPROVER = envstr("QINGJI_TERMINATION_APPROVER", "court:province")  # for courts' cases
+QINGJI_TERMINATION_APPROVER_OTHER = envstr("QINGJI_TERMINATION_APPROVER_OTHER", "committee:province")
+QINGJI_TERMINATION_SETTLED = envbool("QINGJI_TERMINATION_SETTLED", True)
+QINGJI_FOLLOW_UP_MONTHS = [int(m) for m in envlist("QINGJI_FOLLOW_UP_MONTHS", ["1", "3"])]
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -4,6 +4,8 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("cases/", include("qingji.ledger.urls")),
+    path("lifecycle/", include("qingji.lifecycle.urls")),
+    path("reviews/", include("qingji.reviews.urls")),
     path("reports/", include("qingji.reports.urls")),
     path("exchange/", include("qingji.exchange.urls")),
     path("api/", include("qingji.api.urls")),

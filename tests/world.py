@@ -10,6 +10,7 @@ from qingji.accounts.roles import Role
 from qingji.organisations import demo as organisations_demo
 from qingji.organisations.models import Org, OrgKind, OrgLevel
 from qingji.organisations.services import org_create
+from tests.access import ALL_ACCOUNTS
 from tests.conftest import make_user
 
 # Each part adds its objects in tests/world_<part>.py: `def build(world) -> None`, run in this order.
@@ -33,7 +34,9 @@ def build_world() -> dict[str, Any]:
                                  level=OrgLevel.CITY, superior=units["JC-ZFW"], region_code="990200")
     units["BY-ZY"] = org_create(actor=None, code="BY-ZY", name="白云市中级人民法院", kind=OrgKind.COURT,
                                 level=OrgLevel.CITY, superior=units["JC-GY"], region_code="990200")
-    users = {name: make_user(name, units[code], role, full) for name, code, role, full, *_ in ACCOUNTS}
+    # Accounts whose role another account already stands for (e.g. the high court's leader) stay out.
+    users = {name: make_user(name, units[code], role, full) for name, code, role, full, *_ in ACCOUNTS
+             if name in ALL_ACCOUNTS}
     users["outsider"] = make_user("outsider", units["BY-ZY"], Role.UNIT_STAFF)
     users["province"] = make_user("province", units["JC-ZFW"], Role.COMMITTEE_STAFF)
     world: dict[str, Any] = {"units": units, "users": users,

@@ -18,6 +18,8 @@ ACCOUNTS = [
     ("court_a_lead", "QH-QY-FY", Role.UNIT_LEADER, "褚永强", "褚永强"),
     ("police", "QH-GAJ", Role.UNIT_STAFF, "严俊", "严俊"),
     ("reviewer", "QH-ZY", Role.REVIEWER, "冯建军", "冯建军"),
+    # The provincial high court approves terminations (the seeds' rule; see qingji/lifecycle/policy.py).
+    ("high_court", "JC-GY", Role.UNIT_LEADER, "林振邦", "林振邦"),
 ]
 
 

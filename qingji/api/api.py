@@ -167,3 +167,13 @@ def report_summary(request: HttpRequest, as_of: dt.date | None = None, campaign:
         if chosen is None:
             raise ValidationError({"campaign": _("No campaign with this code in your scope.")})
     return summary(org=request.user.org, campaign=chosen, as_of=as_of, cases=visible_cases(request.user))
+
+
+def _add_routers() -> None:
+    """Each part's own endpoints, on the same API (same authentication and error handling)."""
+    from qingji.lifecycle.api import router as lifecycle
+
+    api.add_router("/", lifecycle)
+
+
+_add_routers()

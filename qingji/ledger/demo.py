@@ -14,7 +14,6 @@ from django.utils import timezone
 from qingji.ledger.models import CaseStatus, Category, RecordSource, SettlementMethod, Source, Stage, WorkKind
 from qingji.ledger.services import (
     aid_add,
-    case_record_status,
     case_register,
     petitioner_create,
     responsibility_assign,
@@ -78,7 +77,12 @@ def id_number(rng: random.Random, area: str) -> str:
     return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
 
 
+# Cases whose demo outcome is a closure: (case id, status, method, date), filled by load().
+PLANNED: list[tuple[int, str, str, dt.date]] = []
+
+
 def load() -> None:
+    PLANNED.clear()
     rng = random.Random(2026)  # noqa: S311 - demo data, not security
     today = timezone.localdate()
     units = {o.code: o for o in Org.objects.filter(code__in=UNITS)}
@@ -125,9 +129,9 @@ def _demo_case(rng: random.Random, today: dt.date, index: int, org: Org, categor
                 payer="aid_fund" if index % 12 else "unit_advance",
                 approval=f"清中法救字〔{registered.year}〕{index + 1}号")
     if status != CaseStatus.IN_PROGRESS:
+        # The lifecycle's demo closes these cases through its own services (closure, termination).
         closed = min(today - dt.timedelta(days=1), registered + dt.timedelta(days=rng.randrange(30, 55)))
-        case_record_status(actor=None, case=case, status=status, method=method, effective_on=closed,
-                           source=RecordSource.FOUND, note="演示数据：按排查情况登记")
+        PLANNED.append((case.pk, status, method, closed))
 
 
 def _assign(rng: random.Random, case, org: Org, registered: dt.date, today: dt.date, index: int) -> None:  # type: ignore[no-untyped-def]

@@ -52,6 +52,9 @@ TRANSITIONS: frozenset[tuple[str, str]] = frozenset({
     # Termination: the approved proposal closes the case whatever stage it was at.
     (CaseStatus.REGISTERED, CaseStatus.CLOSED_SETTLED),
     (CaseStatus.IN_PROGRESS, CaseStatus.CLOSED_SETTLED),
+    # …or closes it unsettled where termination does not count as settled (configuration).
+    (CaseStatus.REGISTERED, CaseStatus.CLOSED_UNSETTLED),
+    (CaseStatus.IN_PROGRESS, CaseStatus.CLOSED_UNSETTLED),
     # Reopening (重新上访), and a petitioner who stops after an unsettled closure.
     (CaseStatus.CLOSED_SETTLED, CaseStatus.IN_PROGRESS),
     (CaseStatus.CLOSED_UNSETTLED, CaseStatus.IN_PROGRESS),

@@ -18,6 +18,7 @@ from qingji.accounts.roles import has_capability
 from qingji.ledger import forms, services
 from qingji.ledger.filters import DEFAULT_SORT, apply_ledger_filters, ledger_filter_form
 from qingji.ledger.models import LEDGER_COLUMNS, Case, LedgerPreference
+from qingji.ledger.panels import case_panels
 from qingji.ledger.selectors import (
     case_timeline,
     get_visible_case,
@@ -108,6 +109,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms_: object) -> dict[
         "work_form": forms_.get("work_form") or forms.WorkLogForm(initial={"date": today}),
         "aid_form": forms_.get("aid_form") or forms.AidForm(initial={"date": today}),
         "attachment_form": forms_.get("attachment_form") or forms.AttachmentForm(),
+        "case_panels": case_panels(request, case),
     }
 
 
@@ -134,11 +136,22 @@ def case_create(request: HttpRequest) -> HttpResponse:
                 case = _register(request, form, petitioner_form, chosen)
                 if case is not None:
                     messages.success(request, _("Case %(no)s registered.") % {"no": case.ledger_no})
+                    _warn_terminated(request, case)
                     return redirect("ledger:detail", pk=case.pk)
     return render(request, "ledger/create.html", {
         "form": form, "petitioner_form": petitioner_form, "chosen": chosen, "similar": similar,
         "warnings": warnings,
     })
+
+
+def _warn_terminated(request: HttpRequest, case: Case) -> None:
+    """A terminated case is not handed down again: say so when its petitioner comes back."""
+    earlier = (Case.objects.filter(petitioners__in=case.petitioners.all(), settlement_method="terminated")
+               .exclude(pk=case.pk).distinct().order_by("closed_on"))
+    for old in earlier:
+        messages.warning(request, _("%(no)s of the same petitioner was terminated on %(date)s: a terminated case is "
+                                    "not handed down again. Keep this one only if it is a different matter.")
+                         % {"no": old.ledger_no, "date": old.closed_on})
 
 
 def _chosen_petitioners(request: HttpRequest) -> list:

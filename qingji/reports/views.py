@@ -1,5 +1,6 @@
 """统计分析: the summary for the user's scope, with charts, drill-down and downloads."""
 
+import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,6 +18,8 @@ from qingji.audit.services import audit_log
 from qingji.campaigns.models import Campaign
 from qingji.ledger.models import SettlementMethod
 from qingji.ledger.selectors import visible_cases
+from qingji.lifecycle.selectors import rebounds_by_unit
+from qingji.organisations.models import Org
 from qingji.organisations.selectors import visible_orgs
 from qingji.reports import charts
 from qingji.reports.render import summary_docx, summary_xlsx
@@ -65,6 +68,9 @@ def summary_page(request: HttpRequest) -> HttpResponse:
                     for m in SettlementMethod.values}
     sources = report["by_source"]
     orgs = report["by_org"]
+    rebounds = _rebounds(report)
+    for row in orgs:
+        row["rebound"] = rebounds.get(row["org"], 0)
     context = {
         "form": form, "report": report, "query": request.GET.urlencode(),
         "links": {
@@ -82,6 +88,15 @@ def summary_page(request: HttpRequest) -> HttpResponse:
         "org_chart": charts.rate_bar(orgs, "name", lambda r: link(org=r["org"]), horizontal=True),
     }
     return render(request, "reports/summary.html", context)
+
+
+def _rebounds(report: dict[str, Any]) -> dict[str, int]:
+    """重新上访 counted against each unit in the report, up to its as-of date (lifecycle's count)."""
+    codes = {o.pk: o.code for o in Org.objects.filter(code__in=[r["org"] for r in report["by_org"]])}
+    code = report["scope"]["campaign"]
+    campaign = Campaign.objects.filter(code=code).first() if code else None
+    counts = rebounds_by_unit(codes, campaign=campaign, as_of=dt.date.fromisoformat(report["as_of"]))
+    return {codes[pk]: n for pk, n in counts.items()}
 
 
 @login_required

@@ -2,6 +2,7 @@
 and the CSRF failure page."""
 
 import secrets
+from base64 import b32encode
 
 import segno
 from django import forms
@@ -112,7 +113,10 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             return render(request, "security/recovery_codes.html", {"codes": codes})
         form.add_error("token", _("The code does not match. Check the time on your phone and try again."))
     qr = segno.make(device.config_url, error="m")
-    context = {"form": form, "qr_svg": qr.svg_inline(scale=4, border=2), "key": device.key,
+    # Authenticator apps take a typed key in Base32 (the device keeps it in hexadecimal).
+    base32 = b32encode(device.bin_key).decode().rstrip("=")
+    key = " ".join(base32[i:i + 4] for i in range(0, len(base32), 4))
+    context = {"form": form, "qr_svg": qr.svg_inline(scale=4, border=2), "key": key,
                "otp_mandatory": user.is_admin_role}
     return render(request, "security/otp_setup.html", context)
 

@@ -1,0 +1,144 @@
+"""The lifecycle in the JSON API: the same services and scope as the pages."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from qingji.accounts.roles import has_capability
+from qingji.ledger.selectors import get_visible_case, visible_cases
+from qingji.lifecycle import selectors, services
+from qingji.lifecycle.models import FollowUp, Proceeding
+
+router = Router(tags=["lifecycle"])
+
+
+class DecisionOut(Schema):
+    step: str
+    decision: str
+    opinion: str
+    decided_on: dt.date
+    decided_by: str | None
+
+
+class ProceedingOut(Schema):
+    id: int
+    case_id: int
+    kind: str
+    state: str
+    steps: list[str]
+    current_step: str | None
+    method: str
+    concluded_on: dt.date | None
+    outcome: str
+    requested_on: dt.date
+    evidence: list[int]
+    decisions: list[DecisionOut]
+
+
+class ClosureIn(Schema):
+    method: str
+    concluded_on: dt.date
+    note: str = ""
+    evidence: list[int]  # ids of attachments already on the case
+
+
+class TerminationIn(Schema):
+    note: str
+    evidence: list[int] = []
+
+
+class DecisionIn(Schema):
+    step: str
+    approve: bool
+    opinion: str = ""
+    decided_on: dt.date | None = None
+    outcome: str = "settled"
+
+
+class ReopenIn(Schema):
+    petitioned_on: dt.date
+    description: str
+    channel: str = ""
+
+
+class FollowUpIn(Schema):
+    done_on: dt.date
+    result: str
+    satisfaction: str = ""
+    visited_by: str = ""
+    note: str = ""
+
+
+def _out(p: Proceeding) -> dict[str, Any]:
+    return {
+        "id": p.pk, "case_id": p.case_id, "kind": p.kind, "state": p.state, "steps": p.steps,
+        "current_step": p.current_step, "method": p.method, "concluded_on": p.concluded_on, "outcome": p.outcome,
+        "requested_on": p.requested_on, "evidence": [a.pk for a in p.evidence.all()],
+        "decisions": [{"step": d.step, "decision": d.decision, "opinion": d.opinion, "decided_on": d.decided_on,
+                       "decided_by": d.decided_by.username if d.decided_by else None} for d in p.decisions.all()],
+    }
+
+
+def _attachments(case, ids: list[int]) -> list:  # type: ignore[no-untyped-def]
+    return list(case.attachments.filter(pk__in=ids))
+
+
+@router.get("/cases/{case_id}/proceedings", response=list[ProceedingOut],
+            summary="Closure requests and termination proposals of a case")
+def case_proceedings(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
+    return [_out(p) for p in selectors.proceedings_of(get_visible_case(request.user, case_id))]
+
+
+@router.get("/approvals", response=list[ProceedingOut], summary="What waits for my decision")
+def pending_approvals(request: HttpRequest) -> list[dict[str, Any]]:
+    if not has_capability(request.user, "case.view"):
+        raise PermissionDenied(_("Your role does not allow this."))
+    return [_out(p) for p in selectors.pending_for(request.user)]
+
+
+@router.post("/cases/{case_id}/closure", response={201: ProceedingOut}, summary="Request closure (报结)")
+def request_closure(request: HttpRequest, case_id: int, payload: ClosureIn) -> Status:
+    case = get_visible_case(request.user, case_id)
+    proceeding = services.closure_request(actor=request.user, case=case, method=payload.method,
+                                          concluded_on=payload.concluded_on, note=payload.note,
+                                          evidence=_attachments(case, payload.evidence))
+    return Status(201, _out(proceeding))
+
+
+@router.post("/cases/{case_id}/termination", response={201: ProceedingOut}, summary="Propose termination (终结)")
+def propose_termination(request: HttpRequest, case_id: int, payload: TerminationIn) -> Status:
+    case = get_visible_case(request.user, case_id)
+    proceeding = services.termination_propose(actor=request.user, case=case, note=payload.note,
+                                              evidence=_attachments(case, payload.evidence))
+    return Status(201, _out(proceeding))
+
+
+@router.post("/proceedings/{proceeding_id}/decision", response=ProceedingOut,
+             summary="Decide the current step (a step already decided by someone else is refused)")
+def decide(request: HttpRequest, proceeding_id: int, payload: DecisionIn) -> dict[str, Any]:
+    proceeding = get_object_or_404(Proceeding.objects.select_related("case__handling_org"), pk=proceeding_id,
+                                   case__in=visible_cases(request.user))
+    decided = services.proceeding_decide(actor=request.user, proceeding=proceeding, step=payload.step,
+                                         approve=payload.approve, opinion=payload.opinion,
+                                         decided_on=payload.decided_on, outcome=payload.outcome)
+    return _out(decided)
+
+
+@router.post("/cases/{case_id}/reopening", response={201: dict}, summary="Record a new petition (重新上访)")
+def reopen(request: HttpRequest, case_id: int, payload: ReopenIn) -> Status:
+    case = get_visible_case(request.user, case_id)
+    reopening = services.case_reopen(actor=request.user, case=case, petitioned_on=payload.petitioned_on,
+                                     description=payload.description, channel=payload.channel)
+    return Status(201, {"id": reopening.pk, "closed_by": reopening.closed_by.code})
+
+
+@router.post("/follow-ups/{follow_up_id}", response=dict, summary="Record a follow-up visit (回访)")
+def record_follow_up(request: HttpRequest, follow_up_id: int, payload: FollowUpIn) -> dict[str, Any]:
+    visit = get_object_or_404(FollowUp, pk=follow_up_id, case__in=visible_cases(request.user))
+    visit = services.follow_up_record(actor=request.user, follow_up=visit, **payload.model_dump())
+    return {"id": visit.pk, "case_id": visit.case_id, "done_on": visit.done_on, "result": visit.result}

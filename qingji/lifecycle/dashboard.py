@@ -1,0 +1,26 @@
+"""Dashboard panels of the lifecycle: what waits for the user's decision, and visits due."""
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qingji.lifecycle import policy, selectors
+from qingji.web.dashboard import Panel, register_panel
+
+
+def approvals_panel(user) -> dict[str, Any] | None:  # type: ignore[no-untyped-def]
+    if not any(policy.may_act(user, step) for step in policy.STEPS):
+        return None
+    return {"title": _("Pending approvals"), "pending": selectors.pending_for(user)[:20], "steps": policy.STEPS}
+
+
+def follow_ups_panel(user) -> dict[str, Any] | None:  # type: ignore[no-untyped-def]
+    visits = list(selectors.due_follow_ups(user)[:20])
+    if not visits:
+        return None
+    return {"title": _("Follow-up visits due"), "visits": visits, "today": timezone.localdate()}
+
+
+register_panel(Panel("lifecycle/_dashboard_approvals.html", approvals_panel, order=25, width="col-lg-6"))
+register_panel(Panel("lifecycle/_dashboard_follow_ups.html", follow_ups_panel, order=35, width="col-lg-6"))

@@ -1,0 +1,128 @@
+"""The demo city's closures, terminations, follow-ups and checks, made by the lifecycle's services.
+
+The ledger's demo leaves each case meant to end closed in progress and lists it in PLANNED;
+here each is closed the way a real one would be: the unit asks with the signed pledge, its
+leader approves, the city committee accepts; a termination walks its four steps. Some are
+left waiting (for the unit leader, the committee, the leading group), one settled case is
+petitioned about again, and the committee checks a sample of one court's closures.
+"""
+
+import datetime as dt
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from qingji.accounts.models import User
+from qingji.ledger import demo as ledger_demo
+from qingji.ledger.models import Case, CaseStatus, SettlementMethod
+from qingji.lifecycle.models import FollowUp
+from qingji.lifecycle.services import (
+    case_reopen,
+    closure_request,
+    follow_up_record,
+    proceeding_decide,
+    sample_check_draw,
+    termination_propose,
+)
+from qingji.organisations.models import Org
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+NOTES = {
+    SettlementMethod.WRITTEN_PLEDGE: "经包案领导多次接访、释法说理，信访人签署息诉罢访保证书。",
+    SettlementMethod.OTHER: "经协调落实司法救助并依法处理，信访人表示不再上访。",
+    "": "依法处理到位，但信访人仍表示要继续反映。",
+}
+
+
+def _evidence(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def load() -> None:
+    today = timezone.localdate()
+    accounts = {u.username: u for u in User.objects.filter(username__in=["committee", "committee_lead",
+                                                                         "court_a_lead", "high_court"])}
+    committee, leader = accounts.get("committee"), accounts.get("committee_lead")
+    cases = Case.objects.in_bulk([pk for pk, *_ in ledger_demo.PLANNED])
+    waiting_for_unit = True
+    for pk, status, method, closed in ledger_demo.PLANNED:
+        case = cases[pk]
+        if method == SettlementMethod.TERMINATED:
+            _terminate(case, closed, leader, accounts.get("high_court"))
+            continue
+        proceeding = closure_request(
+            actor=None, case=case, method=method or SettlementMethod.OTHER, concluded_on=closed - dt.timedelta(days=6),
+            requested_on=closed - dt.timedelta(days=4), note=NOTES[method],
+            evidence_files=[_evidence("息诉罢访保证书.pdf" if method == SettlementMethod.WRITTEN_PLEDGE
+                                      else "处理决定书.pdf")])
+        if status == CaseStatus.CLOSURE_REQUESTED and waiting_for_unit and case.handling_org.code == "QH-QY-FY":
+            waiting_for_unit = False  # one left for 褚永强 (court_a_lead) to approve
+            continue
+        proceeding = proceeding_decide(actor=None, proceeding=proceeding, step="unit_leader", approve=True,
+                                       decided_on=closed - dt.timedelta(days=2), opinion="情况属实，同意报结。")
+        if status == CaseStatus.CLOSURE_REQUESTED:
+            continue  # waiting for the committee
+        proceeding_decide(actor=committee, proceeding=proceeding, step="committee", approve=True, decided_on=closed,
+                          outcome="settled" if status == CaseStatus.CLOSED_SETTLED else "unsettled",
+                          opinion="材料齐全，予以验收。")
+    _follow_ups(today)
+    _pending_termination(today)
+    _rebound(today)
+    _sample_check(today, committee)
+
+
+def _terminate(case: Case, closed: dt.date, leader, high_court) -> None:  # type: ignore[no-untyped-def]
+    proceeding = termination_propose(
+        actor=None, case=case, requested_on=closed - dt.timedelta(days=12), evidence_files=[_evidence("终结报告.pdf")],
+        note="原审认定事实清楚、适用法律正确，已穷尽法律程序并进行公开听证，信访人诉求无理，申请依法终结。")
+    for days, step, actor, opinion in ((9, "review_panel", None, "合议庭经审查认为符合终结条件。"),
+                                       (6, "adjudication_committee", None, "审判委员会讨论决定同意终结。"),
+                                       (3, "leading_group", leader, "同意，报省高级人民法院审批。"),
+                                       # The demo has accounts in the high court only; the provincial
+                                       # committee's approvals of other units' cases are entered as found.
+                                       (0, "approving_body", high_court if case.handling_org.kind == "court"
+                                        else None, "经审查，批准终结。")):
+        proceeding = proceeding_decide(actor=actor, proceeding=proceeding, step=step, approve=True,
+                                       decided_on=closed - dt.timedelta(days=days), opinion=opinion)
+
+
+def _follow_ups(today: dt.date) -> None:
+    """Visits due more than a week ago were made; most found the petitioner stable."""
+    due = FollowUp.objects.filter(sample_check=None, done_on=None, due_on__lt=today - dt.timedelta(days=7))
+    for index, visit in enumerate(due.select_related("case").order_by("due_on", "pk")):
+        result, satisfaction = ("wavering", "fairly") if index % 7 == 3 else ("stable", "satisfied")
+        follow_up_record(actor=None, follow_up=visit, done_on=visit.due_on, result=result, satisfaction=satisfaction,
+                         visited_by="承办人、稳控责任人", note="电话回访并上门走访，信访人情绪稳定。")
+
+
+def _pending_termination(today: dt.date) -> None:
+    """One proposal has passed the court's own bodies and waits for the leading group's head."""
+    case = (Case.objects.filter(status=CaseStatus.IN_PROGRESS, handling_org__code="QH-HY-FY")
+            .exclude(proceedings__state="pending").order_by("pk").first())
+    if case is None:
+        return
+    proceeding = termination_propose(actor=None, case=case, requested_on=today - dt.timedelta(days=6),
+                                     evidence_files=[_evidence("终结报告.pdf")],
+                                     note="再审维持原判，信访人仍坚持无理诉求，申请依法终结。")
+    for days, step in ((4, "review_panel"), (2, "adjudication_committee")):
+        proceeding = proceeding_decide(actor=None, proceeding=proceeding, step=step, approve=True,
+                                       decided_on=today - dt.timedelta(days=days), opinion="同意终结。")
+
+
+def _rebound(today: dt.date) -> None:
+    case = (Case.objects.filter(status=CaseStatus.CLOSED_SETTLED, settlement_method=SettlementMethod.WRITTEN_PLEDGE,
+                                closed_on__lt=today - dt.timedelta(days=10)).order_by("-closed_on", "pk").first())
+    if case is not None:
+        case_reopen(actor=None, case=case, petitioned_on=today - dt.timedelta(days=3), channel="赴省上访",
+                    description="信访人以补偿款未足额到位为由，到省信访局上访。")
+
+
+def _sample_check(today: dt.date, committee) -> None:  # type: ignore[no-untyped-def]
+    unit = Org.objects.get(code="QH-QY-FY")
+    if not Case.objects.filter(handling_org=unit, status__in=["closed_settled", "closed_unsettled"]).exists():
+        return
+    check = sample_check_draw(actor=committee, unit=unit, percent=50, seed=2026, due_on=today + dt.timedelta(days=14),
+                              closed_by=today)
+    for visit in check.items.order_by("pk")[:2]:
+        follow_up_record(actor=committee, follow_up=visit, done_on=today, result="stable", satisfaction="satisfied",
+                         visited_by="市委政法委执法监督科", note="抽查回访，信访人对处理结果表示满意。")

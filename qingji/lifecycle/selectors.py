@@ -1,0 +1,108 @@
+"""Reads of the case lifecycle, scoped through the ledger's visible cases."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from qingji.accounts.roles import has_capability
+from qingji.ledger.selectors import visible_cases
+from qingji.lib.rates import rate
+from qingji.lifecycle import policy
+from qingji.lifecycle.models import (
+    FollowUp,
+    FollowUpResult,
+    Proceeding,
+    ProceedingState,
+    Reopening,
+    SampleCheck,
+    Satisfaction,
+)
+from qingji.lifecycle.services import may_decide
+from qingji.organisations.selectors import org_scope_q
+
+
+def pending_for(user) -> list[Proceeding]:  # type: ignore[no-untyped-def]
+    """Closure requests and termination proposals whose current step `user` may decide."""
+    steps = [name for name in policy.STEPS if policy.may_act(user, name)]
+    if not steps:
+        return []
+    pending = (Proceeding.objects.filter(state=ProceedingState.PENDING, case__in=visible_cases(user))
+               .select_related("case", "case__handling_org", "requested_by").order_by("requested_on", "pk"))
+    return [p for p in pending if p.current_step in steps and may_decide(user, p)]
+
+
+def proceedings_of(case) -> list[Proceeding]:  # type: ignore[no-untyped-def]
+    return list(Proceeding.objects.filter(case=case).select_related("requested_by")
+                .prefetch_related("decisions__decided_by", "evidence").order_by("-requested_at", "-pk"))
+
+
+def visible_follow_ups(user) -> QuerySet[FollowUp]:  # type: ignore[no-untyped-def]
+    """Scheduled visits (not sample checks) of cases in scope, for users who record them."""
+    if not has_capability(user, "followup.record"):
+        return FollowUp.objects.none()
+    return FollowUp.objects.filter(case__in=visible_cases(user), sample_check=None)
+
+
+def due_follow_ups(user, today: dt.date | None = None, within_days: int = 7) -> QuerySet[FollowUp]:  # type: ignore[no-untyped-def]
+    today = today or timezone.localdate()
+    return (visible_follow_ups(user).filter(done_on=None, due_on__lte=today + dt.timedelta(days=within_days))
+            .select_related("case", "case__handling_org").order_by("due_on", "pk"))
+
+
+def sample_checks_in_scope(user) -> QuerySet[SampleCheck]:  # type: ignore[no-untyped-def]
+    """Checks of units in the user's scope (whether the user may run checks is asked separately)."""
+    if not getattr(user, "is_authenticated", False) or user.org_id is None:
+        return SampleCheck.objects.none()
+    return SampleCheck.objects.filter(org_scope_q(user.org, "unit__"))
+
+
+def visible_sample_checks(user) -> QuerySet[SampleCheck]:  # type: ignore[no-untyped-def]
+    if not has_capability(user, "sample_check.manage"):
+        return SampleCheck.objects.none()
+    return sample_checks_in_scope(user)
+
+
+PASS = Q(done_on__isnull=False, result=FollowUpResult.STABLE) & ~Q(satisfaction=Satisfaction.DISSATISFIED)
+
+
+def sample_check_figures(checks: Iterable[SampleCheck]) -> dict[int, dict[str, object]]:
+    """Per check: drawn, visited, passed and the pass rate (of the visited), in one query."""
+    ids = [c.pk for c in checks]
+    rows = (FollowUp.objects.filter(sample_check_id__in=ids).values("sample_check_id")
+            .annotate(drawn=Count("pk"), visited=Count("pk", filter=Q(done_on__isnull=False)),
+                      passed=Count("pk", filter=PASS)))
+    figures = {pk: {"drawn": 0, "visited": 0, "passed": 0, "pass_rate": None} for pk in ids}
+    for row in rows:
+        figures[row["sample_check_id"]] = {**row, "pass_rate": rate(row["passed"], row["visited"])}
+    return figures
+
+
+def sample_check_pass_rates(org_ids: Iterable[int], as_of: dt.date | None = None) -> dict[int, str | None]:
+    """Each unit's sample-check pass rate: passed ÷ visited over its checks' visits made by `as_of`
+    (one decimal, as a string; None when nothing has been visited)."""
+    org_ids = list(org_ids)
+    visits = FollowUp.objects.filter(sample_check__unit_id__in=org_ids, done_on__isnull=False)
+    if as_of is not None:
+        visits = visits.filter(done_on__lte=as_of)
+    rows = visits.values("sample_check__unit_id").annotate(visited=Count("pk"), passed=Count("pk", filter=PASS))
+    result: dict[int, str | None] = dict.fromkeys(org_ids)
+    for row in rows:
+        result[row["sample_check__unit_id"]] = rate(row["passed"], row["visited"])
+    return result
+
+
+def rebounds_by_unit(org_ids: Iterable[int], campaign=None, as_of: dt.date | None = None) -> dict[int, int]:  # type: ignore[no-untyped-def]
+    """重新上访 counted against the unit that closed the case, up to `as_of`, optionally only for
+    the cases of a campaign."""
+    org_ids = list(org_ids)
+    rows = Reopening.objects.filter(closed_by_id__in=org_ids)
+    if as_of is not None:
+        rows = rows.filter(petitioned_on__lte=as_of)
+    if campaign is not None:
+        rows = rows.filter(case__campaign_memberships__campaign=campaign)
+    counts = dict.fromkeys(org_ids, 0)
+    for row in rows.values("closed_by_id").annotate(n=Count("pk")):
+        counts[row["closed_by_id"]] = row["n"]
+    return counts

@@ -1,0 +1,243 @@
+"""Pages of the case lifecycle: closure, termination, decisions, reopening, follow-ups, sample checks."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qingji.accounts.roles import has_capability
+from qingji.ledger.models import CLOSED_STATUSES, Case, SettlementMethod
+from qingji.ledger.selectors import get_visible_case, visible_cases
+from qingji.lifecycle import forms, policy, selectors, services
+from qingji.lifecycle.models import FollowUp, Proceeding, ProceedingKind, ProceedingState
+
+
+def _require(request: HttpRequest, capability: str) -> None:
+    if not has_capability(request.user, capability):
+        raise PermissionDenied
+
+
+def _apply_errors(form, exc: ValidationError) -> None:  # type: ignore[no-untyped-def]
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _to_case(case: Case) -> HttpResponse:
+    return redirect("ledger:detail", case.pk)
+
+
+@login_required
+def closure(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_visible_case(request.user, pk)
+    _require(request, "closure.request")
+    form = forms.ClosureRequestForm(request.POST or None, request.FILES or None, case=case,
+                                    initial={"concluded_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.closure_request(actor=request.user, case=case, method=data["method"],
+                                     concluded_on=data["concluded_on"], note=data["note"],
+                                     evidence_files=data["evidence_files"], evidence=list(data["evidence"]))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The closure request has been sent for approval."))
+            return _to_case(case)
+    return render(request, "lifecycle/form.html", {
+        "case": case, "form": form, "multipart": True, "title": _("Request closure"),
+        "intro": _("Say how the case was concluded and attach the evidence. The request goes to: %(steps)s.")
+        % {"steps": "→".join(str(policy.STEPS[s].actor) for s in policy.closure_steps())}})
+
+
+@login_required
+def termination(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_visible_case(request.user, pk)
+    _require(request, "termination.propose")
+    form = forms.TerminationForm(request.POST or None, request.FILES or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.termination_propose(actor=request.user, case=case, note=data["note"],
+                                         evidence_files=data["evidence_files"], evidence=list(data["evidence"]))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The termination proposal has been submitted."))
+            return _to_case(case)
+    return render(request, "lifecycle/form.html", {
+        "case": case, "form": form, "multipart": True, "title": _("Propose termination"),
+        "intro": _("The proposal goes through: %(steps)s. A rejection at any step returns it with reasons.")
+        % {"steps": "→".join(str(policy.STEPS[s].label) for s in policy.termination_steps())}})
+
+
+def _visible_proceeding(request: HttpRequest, pk: int) -> Proceeding:
+    return get_object_or_404(Proceeding.objects.select_related("case", "case__handling_org", "requested_by"),
+                             pk=pk, case__in=visible_cases(request.user))
+
+
+@login_required
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    proceeding = _visible_proceeding(request, pk)
+    case = proceeding.case
+    step = proceeding.current_step
+    if step is None:
+        messages.info(request, _("This request has already been decided."))
+        return _to_case(case)
+    if not services.may_decide(request.user, proceeding):
+        raise PermissionDenied
+    final_closure = proceeding.kind == ProceedingKind.CLOSURE and proceeding.is_last_step
+    form = forms.DecisionForm(request.POST or None, final_closure=final_closure, initial={"step": step})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.proceeding_decide(actor=request.user, proceeding=proceeding, step=data["step"],
+                                       approve=data["decision"] == "approve", opinion=data["opinion"],
+                                       decided_on=data["decided_on"], outcome=data.get("outcome") or "settled")
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Your decision has been recorded."))
+            return _to_case(case)
+    return render(request, "lifecycle/decide.html", {
+        "case": case, "proceeding": proceeding, "form": form, "step": policy.STEPS[step],
+        "steps": _step_list(proceeding), "history": [proceeding], "step_labels": policy.STEPS,
+        "title": policy.STEPS[step].label})
+
+
+def _step_list(proceeding: Proceeding) -> list[dict[str, object]]:
+    return [{"label": policy.STEPS[name].label, "actor": policy.STEPS[name].actor,
+             "done": i < proceeding.step_index, "current": i == proceeding.step_index
+             and proceeding.state == ProceedingState.PENDING}
+            for i, name in enumerate(proceeding.steps)]
+
+
+@login_required
+def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_visible_case(request.user, pk)
+    _require(request, "case.reopen")
+    form = forms.ReopenForm(request.POST or None, initial={"petitioned_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_reopen(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.warning(request, _("The case has been reopened; the rebound counts against %(unit)s.")
+                             % {"unit": case.handling_org.name})
+            return _to_case(case)
+    return render(request, "lifecycle/form.html", {
+        "case": case, "form": form, "title": _("Record a new petition (reopen)"),
+        "intro": _("The case goes back into progress, and the new petition is counted against the unit that "
+                   "closed it.")})
+
+
+def _visible_follow_up(request: HttpRequest, pk: int) -> FollowUp:
+    visits = FollowUp.objects.select_related("case", "case__handling_org", "sample_check")
+    visit = get_object_or_404(visits, pk=pk, case__in=visible_cases(request.user))
+    if visit.sample_check_id:
+        get_object_or_404(selectors.sample_checks_in_scope(request.user), pk=visit.sample_check_id)
+    return visit
+
+
+@login_required
+def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visible_follow_up(request, pk)
+    _require(request, "sample_check.manage" if visit.sample_check_id else "followup.record")
+    form = forms.FollowUpForm(request.POST or None, initial={"done_on": timezone.localdate(),
+                                                             "visited_by": request.user.full_name})
+    if visit.done_on is not None:
+        messages.info(request, _("This visit has already been recorded."))
+        return _to_case(visit.case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.follow_up_record(actor=request.user, follow_up=visit, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The visit has been recorded."))
+            if visit.sample_check_id:
+                return redirect("lifecycle:sample_check", visit.sample_check_id)
+            return _to_case(visit.case)
+    return render(request, "lifecycle/form.html", {
+        "case": visit.case, "form": form, "title": _("Record a follow-up visit"),
+        "intro": _("Due on %(date)s.") % {"date": visit.due_on.isoformat()}})
+
+
+@login_required
+def follow_ups(request: HttpRequest) -> HttpResponse:
+    _require(request, "followup.record")
+    today = timezone.localdate()
+    visits = selectors.due_follow_ups(request.user, today, within_days=30)
+    return render(request, "lifecycle/follow_ups.html", {"visits": visits, "today": today})
+
+
+@login_required
+def approvals(request: HttpRequest) -> HttpResponse:
+    _require(request, "case.view")
+    return render(request, "lifecycle/approvals.html", {"pending": selectors.pending_for(request.user),
+                                                        "steps": policy.STEPS})
+
+
+@login_required
+def sample_checks(request: HttpRequest) -> HttpResponse:
+    _require(request, "sample_check.manage")
+    units = services.units_for_sample_check(request.user)
+    today = timezone.localdate()
+    form = forms.SampleCheckForm(request.POST or None, units=units, initial={
+        "closed_by": today, "due_on": today + timezone.timedelta(days=30)})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            check = services.sample_check_draw(actor=request.user, unit=data["unit"], percent=data["percent"],
+                                               due_on=data["due_on"], seed=data["seed"],
+                                               closed_by=data["closed_by"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("%(n)d cases drawn for the check.") % {"n": check.items.count()})
+            return redirect("lifecycle:sample_check", check.pk)
+    checks = list(selectors.visible_sample_checks(request.user).select_related("unit", "drawn_by")[:100])
+    figures = selectors.sample_check_figures(checks)
+    rows = [{"check": c, **figures[c.pk]} for c in checks]
+    return render(request, "lifecycle/sample_checks.html", {"form": form, "rows": rows})
+
+
+@login_required
+def sample_check(request: HttpRequest, pk: int) -> HttpResponse:
+    check = get_object_or_404(selectors.sample_checks_in_scope(request.user).select_related("unit", "committee"),
+                              pk=pk)
+    _require(request, "sample_check.manage")
+    items = list(check.items.select_related("case").order_by("case__ledger_no"))
+    return render(request, "lifecycle/sample_check.html", {
+        "check": check, "items": items, "figures": selectors.sample_check_figures([check])[check.pk]})
+
+
+def case_panel(request: HttpRequest, case: Case) -> dict[str, object]:
+    """The lifecycle card on the case page: proceedings, follow-ups, reopenings and the buttons the
+    user may press (only those)."""
+    user = request.user
+    proceedings = selectors.proceedings_of(case)
+    pending = next((p for p in proceedings if p.state == ProceedingState.PENDING), None)
+    visits = list(case.follow_ups.filter(sample_check=None).order_by("due_on"))
+    return {
+        "proceedings": [{"p": p, "steps": _step_list(p), "decisions": list(p.decisions.all()),
+                         "evidence": list(p.evidence.all())} for p in proceedings],
+        "pending": pending,
+        "can_decide": pending is not None and services.may_decide(user, pending),
+        "can_request_closure": pending is None and case.status == "in_progress"
+        and has_capability(user, "closure.request"),
+        "can_propose_termination": pending is None and case.status in services.TERMINABLE
+        and has_capability(user, "termination.propose"),
+        "can_reopen": case.status in CLOSED_STATUSES and case.settlement_method != SettlementMethod.TERMINATED
+        and has_capability(user, "case.reopen"),
+        "terminated": case.settlement_method == SettlementMethod.TERMINATED,
+        "visits": visits, "can_record_visit": has_capability(user, "followup.record"),
+        "reopenings": list(case.reopenings.select_related("closed_by")),
+        "today": timezone.localdate(), "step_labels": policy.STEPS,
+    }

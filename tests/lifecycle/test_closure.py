@@ -1,0 +1,134 @@
+"""报结: request with evidence, unit leader's approval, the committee's acceptance or return."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from qingji.audit.models import AuditEntry
+from qingji.ledger.models import CaseStatus, StatusPeriod
+from qingji.lifecycle.models import FollowUp, ProceedingState
+from qingji.lifecycle.selectors import pending_for
+from qingji.lifecycle.services import add_months, closure_request, proceeding_decide
+from qingji.reports.selectors import summary
+from tests.lifecycle.helpers import case_in_progress, days_ago, pledge
+
+
+@pytest.fixture
+def requested(users, city):  # type: ignore[no-untyped-def]
+    case = case_in_progress(city["QH-QY-FY"])
+    proceeding = closure_request(actor=users["court_a"], case=case, method="written_pledge",
+                                 concluded_on=days_ago(20), note="信访人签署息诉罢访保证书", requested_on=days_ago(18),
+                                 evidence_files=[pledge()])
+    return case, proceeding
+
+
+def test_a_request_without_evidence_is_refused(users, city):
+    case = case_in_progress(city["QH-QY-FY"])
+    with pytest.raises(ValidationError) as error:
+        closure_request(actor=users["court_a"], case=case, method="written_pledge", concluded_on=days_ago(3))
+    assert "evidence" in error.value.message_dict
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_PROGRESS
+
+
+def test_a_unit_outside_the_scope_cannot_request_closure(users, city):
+    case = case_in_progress(city["QH-QY-FY"])
+    with pytest.raises(PermissionDenied):
+        closure_request(actor=users["court_b"], case=case, method="written_pledge", concluded_on=days_ago(3),
+                        evidence_files=[pledge()])
+
+
+def test_approval_then_acceptance_settles_the_case_from_the_acceptance_date(users, requested):
+    case, proceeding = requested
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSURE_REQUESTED
+    assert [p.pk for p in pending_for(users["court_a_lead"])] == [proceeding.pk]
+    assert pending_for(users["committee"]) == []  # not the committee's turn yet
+    assert pending_for(users["court_a"]) == []  # the requester never approves their own request
+
+    proceeding_decide(actor=users["court_a_lead"], proceeding=proceeding, step="unit_leader", approve=True,
+                      decided_on=days_ago(15))
+    assert pending_for(users["court_a_lead"]) == []
+    assert [p.pk for p in pending_for(users["committee"])] == [proceeding.pk]
+    proceeding = proceeding_decide(actor=users["committee"], proceeding=proceeding, step="committee", approve=True,
+                                   decided_on=days_ago(10), outcome="settled", opinion="材料齐全，同意报结")
+
+    case.refresh_from_db()
+    assert proceeding.state == ProceedingState.APPROVED
+    assert (case.status, case.settlement_method, case.closed_on) == (CaseStatus.CLOSED_SETTLED, "written_pledge",
+                                                                   days_ago(10))
+    periods = list(StatusPeriod.objects.filter(case=case).values_list("status", "valid_from"))
+    assert periods[-2:] == [(CaseStatus.CLOSURE_REQUESTED, days_ago(18)), (CaseStatus.CLOSED_SETTLED, days_ago(10))]
+    # The figures follow the acceptance: settled as of its date, open the day before.
+    assert summary(as_of=days_ago(10))["status"]["closed_settled"] == 1
+    assert summary(as_of=days_ago(11))["status"]["closed_settled"] == 0
+    # Follow-up visits one and three months after closure.
+    assert list(FollowUp.objects.filter(case=case).values_list("due_on", flat=True)) == [
+        add_months(days_ago(10), 1), add_months(days_ago(10), 3)]
+    actions = set(AuditEntry.objects.filter(object_id=str(case.pk)).values_list("action", flat=True))
+    assert {"lifecycle.closure_request", "lifecycle.closure_decision", "case.closure_approved"} <= actions
+
+
+def test_the_committee_may_accept_it_as_closed_but_not_settled(users, requested):
+    case, proceeding = requested
+    proceeding_decide(actor=users["court_a_lead"], proceeding=proceeding, step="unit_leader", approve=True)
+    proceeding_decide(actor=users["committee"], proceeding=proceeding, step="committee", approve=True,
+                      outcome="unsettled", opinion="程序已终结，但信访人仍有越级走访")
+    case.refresh_from_db()
+    assert (case.status, case.settlement_method) == (CaseStatus.CLOSED_UNSETTLED, "")
+
+
+def test_a_return_needs_reasons_and_sends_the_case_back_into_progress(users, requested):
+    case, proceeding = requested
+    proceeding_decide(actor=users["court_a_lead"], proceeding=proceeding, step="unit_leader", approve=True)
+    with pytest.raises(ValidationError):
+        proceeding_decide(actor=users["committee"], proceeding=proceeding, step="committee", approve=False)
+    proceeding = proceeding_decide(actor=users["committee"], proceeding=proceeding, step="committee",
+                                   approve=False, opinion="保证书未经信访人本人签字")
+    case.refresh_from_db()
+    assert proceeding.state == ProceedingState.RETURNED and case.status == CaseStatus.IN_PROGRESS
+    # A new request may follow once the evidence is right.
+    again = closure_request(actor=users["court_a"], case=case, method="written_pledge", concluded_on=days_ago(0),
+                            evidence_files=[pledge()])
+    assert again.state == ProceedingState.PENDING
+
+
+def test_the_wrong_role_cannot_decide_a_step(users, requested):
+    _case, proceeding = requested
+    with pytest.raises(PermissionDenied):
+        proceeding_decide(actor=users["committee"], proceeding=proceeding, step="unit_leader", approve=True)
+    with pytest.raises(PermissionDenied):  # a unit leader elsewhere: outside the scope
+        proceeding_decide(actor=users["high_court"], proceeding=proceeding, step="unit_leader", approve=True)
+
+
+def test_two_approvers_at_once_one_wins_and_the_other_is_told(users, requested):
+    """Both loaded the request at the unit leader's step; the second decision is refused, not applied twice."""
+    _case, proceeding = requested
+    second_view = type(proceeding).objects.get(pk=proceeding.pk)
+    other_leader = users["court_a_lead"].__class__.objects.create_user(
+        username="court_a_lead2", password="x", org=users["court_a_lead"].org, role="unit_leader")
+    proceeding_decide(actor=users["court_a_lead"], proceeding=proceeding, step="unit_leader", approve=True)
+    with pytest.raises(ValidationError) as error:
+        proceeding_decide(actor=other_leader, proceeding=second_view, step="unit_leader", approve=False,
+                          opinion="退回")
+    assert "此环节已由他人审批" in str(error.value)
+    proceeding.refresh_from_db()
+    assert proceeding.decisions.filter(step="unit_leader").count() == 1
+    assert proceeding.current_step == "committee"
+
+
+def test_a_case_already_under_a_request_cannot_get_a_second_one(users, requested):
+    case, _proceeding = requested
+    with pytest.raises(ValidationError):
+        closure_request(actor=users["court_a"], case=case, method="other", concluded_on=days_ago(1),
+                        evidence_files=[pledge()])
+
+
+def test_the_committee_level_can_be_switched_off(users, city, settings):
+    settings.QINGJI_CLOSURE_STEPS = ["unit_leader"]
+    case = case_in_progress(city["QH-QY-FY"])
+    proceeding = closure_request(actor=users["court_a"], case=case, method="other", concluded_on=days_ago(2),
+                                 evidence_files=[pledge()])
+    proceeding_decide(actor=users["court_a_lead"], proceeding=proceeding, step="unit_leader", approve=True,
+                      outcome="settled")
+    case.refresh_from_db()
+    assert (case.status, case.settlement_method) == (CaseStatus.CLOSED_SETTLED, "other")

@@ -1,6 +1,8 @@
-"""Importing a ledger workbook (spec/ledger-template.md): every row is validated first and every
-problem collected; only then is everything written, in one transaction, through the ledger's
-services. Nothing is written unless every row is valid, also when the process is killed midway."""
+"""Importing a ledger workbook (spec/ledger-template.md), streamed: rows are checked and written a batch
+at a time inside one transaction, every problem of every row is collected, and the transaction is rolled
+back unless every row is valid, so nothing is written then, nor when the process is killed midway.
+New cases are written in bulk with the rows the ledger's services would make; existing cases are changed
+through the services. See docs/exchange.md."""
 
 import datetime as dt
 from collections import defaultdict
@@ -45,6 +47,7 @@ from qingji.ledger.services import (
     ledger_no_prefix,
     petitioner_build,
     petitioner_created_audit,
+    require,
     responsibility_assign,
     responsibility_snapshot,
     status_change,
@@ -399,6 +402,8 @@ class _Writer:
         if not rows:
             return
         actor = self.ctx.actor
+        for capability in ("case.register", "case.assign", "case.record_work"):
+            require(actor, capability)  # as the services would; each row's unit was checked against the scope
         people = self._petitioners(rows)
         officials = {id(row): self._row_officials(row) for row in rows}
         self.officials.flush()

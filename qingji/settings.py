@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "csp",
+    "django_tasks",
+    "django_tasks_db",
     "qingji.organisations",
     "qingji.accounts",
     "qingji.audit",
@@ -52,6 +55,7 @@ INSTALLED_APPS = [
     "qingji.reviews",
     "qingji.lifecycle",
     "qingji.campaigns",
+    "qingji.supervision",
     "qingji.reports",
     "qingji.exchange",
     "qingji.api",
@@ -71,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "qingji.security.middleware.SecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last: turns a locked-out sign-in into the lockout page.
@@ -194,6 +199,22 @@ CSRF_FAILURE_VIEW = "qingji.security.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp) on every response: scripts only from qingji's own static files (no inline
+# script, no event-handler attributes); inline styles are allowed because ECharts and Bootstrap set style attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
 if SECURE_COOKIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = envint("QINGJI_HSTS_SECONDS", 31536000)
@@ -232,5 +253,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("QINGJI_LOG_LEVEL", "WARNING")},
 }
 
-# Background jobs: django-tasks with its database backend, no extra server needed.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background jobs: django-tasks with its database backend, no extra server needed: `qingji db-worker` runs
+# them. Tests run each task at once, inside the request that enqueues it.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend" if TESTING
+                     else envstr("QINGJI_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Ledger exports of more rows than this run in the background; their files are kept this many hours.
+QINGJI_EXPORT_SYNC_ROWS = envint("QINGJI_EXPORT_SYNC_ROWS", 5000)
+QINGJI_EXPORT_RETENTION_HOURS = envint("QINGJI_EXPORT_RETENTION_HOURS", 24)

@@ -7,6 +7,8 @@ urlpatterns = [
     path("lifecycle/", include("qingji.lifecycle.urls")),
     path("reviews/", include("qingji.reviews.urls")),
     path("reports/", include("qingji.reports.urls")),
+    path("campaigns/", include("qingji.campaigns.urls")),
+    path("supervision/", include("qingji.supervision.urls")),
     path("exchange/", include("qingji.exchange.urls")),
     path("api/", include("qingji.api.urls")),
     path("security/", include("qingji.security.urls")),

@@ -60,6 +60,25 @@ def check() -> int:
         if not mo.exists() or mo.read_bytes() != po.to_binary():
             print(f"{rel}: the compiled .mo is missing or out of date (run scripts/i18n.py compile)")
             failures += 1
+    return failures + check_agreement()
+
+
+def check_agreement() -> int:
+    """Django merges every app's catalogue into one: the same msgid (and context) translated differently
+    in two apps shows the first app's wording on the other's pages. Each must agree, or use a context
+    (pgettext, {% translate "…" context "…" %}) where the meanings differ."""
+    wordings: dict[tuple[str, str], dict[str, str]] = {}
+    for po_path in catalogues():
+        for entry in polib.pofile(str(po_path)):
+            if not entry.obsolete and entry.msgstr and not entry.msgid_plural:
+                where = wordings.setdefault((entry.msgctxt or "", entry.msgid), {})
+                where[str(po_path.relative_to(ROOT))] = entry.msgstr
+    failures = 0
+    for (context, msgid), where in sorted(wordings.items()):
+        if len(set(where.values())) > 1:
+            shown = "; ".join(f"{path.split('/')[0]}: {text}" for path, text in sorted(where.items()))
+            print(f"{msgid!r}{f' (context {context!r})' if context else ''} is translated differently: {shown}")
+            failures += 1
     return failures
 
 

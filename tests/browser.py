@@ -17,7 +17,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
-def page(live_server):  # type: ignore[no-untyped-def]
+def page(live_server, _end_browser_sessions):  # type: ignore[no-untyped-def]
     if not CHROMIUM.exists():
         if os.environ.get("QINGJI_REQUIRE_BROWSER") == "1":
             pytest.fail("QINGJI_REQUIRE_BROWSER=1 but /usr/bin/chromium is missing (apt-get install chromium)")
@@ -32,18 +32,6 @@ def page(live_server):  # type: ignore[no-untyped-def]
         yield tab
         context.close()
         browser.close()
-    _close_server_connections()
-
-
-def _close_server_connections() -> None:
-    """The live server's thread can leave its PostgreSQL session open after the test; end it, or
-    the test database cannot be dropped at the end of the run."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
 def sign_in(page, username: str, password: str) -> None:  # type: ignore[no-untyped-def]

@@ -13,8 +13,10 @@ PASSWORD = "Test-pass-2026"  # noqa: S105
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):  # type: ignore[no-untyped-def]
-    """Uploaded files of each test go to its own temporary directory."""
+    """Uploaded files (and the data directory's imports and exports) of each test go to its own temporary
+    directory."""
     settings.MEDIA_ROOT = tmp_path / "files"
+    settings.DATA_DIR = tmp_path / "data"
 
 
 @pytest.fixture
@@ -67,3 +69,20 @@ def login(client):  # type: ignore[no-untyped-def]
         return sign_in(client, user)
 
     return _login
+
+
+@pytest.fixture(scope="session")
+def _end_browser_sessions(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """While Playwright's event loop runs, Django gives the test body its own database connections
+    (asgiref's context-local storage), and the live server's threads have theirs; on PostgreSQL any of
+    them still open at the end would stop the test database from being dropped. End them once, after
+    the last test and before the database is dropped (ending them after each test would pull a live
+    connection from under the next one)."""
+    yield
+    with django_db_blocker.unblock():
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                               "WHERE datname = current_database() AND pid <> pg_backend_pid()")

@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.access import PUBLIC, ROUTES
@@ -27,6 +29,30 @@ def test_it_lists_every_url_of_the_project():
     assert not undeclared, f"add these URLs to tests/access.py: {sorted(undeclared)}"
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The world is built once per module (per test process) inside an outer transaction; each test
+    runs in a savepoint inside it (pytest-django's `db`), so what one test changes is undone before
+    the next, and the world is rolled back at the end."""
+    files = tmp_path_factory.mktemp("world-files")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=files):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            built = build_world()
+            built["media_root"] = files
+            yield built
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, world):  # type: ignore[no-untyped-def]
+    """The world's uploaded files stay where the world put them."""
+    settings.MEDIA_ROOT = world["media_root"]
+
+
 def request(client, route, url):  # type: ignore[no-untyped-def]
     if route.json:
         return getattr(client, route.method)(url, json.dumps(route.data), content_type="application/json")
@@ -34,8 +60,7 @@ def request(client, route, url):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
-def test_it_turns_away_anonymous_visitors(client, db, route):
-    world = build_world()
+def test_it_turns_away_anonymous_visitors(world, client, db, route):
     kwargs = route.in_scope(world, "committee") if route.in_scope else {}
     response = request(client, route, world["reverse"](route.name, kwargs))
     assert response.status_code in (302, 401, 403)
@@ -44,8 +69,7 @@ def test_it_turns_away_anonymous_visitors(client, db, route):
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
-def test_it_lets_in_only_the_accounts_the_matrix_names(client, db, route):
-    world = build_world()
+def test_it_lets_in_only_the_accounts_the_matrix_names(world, client, db, route):
     for account, user in world["users"].items():
         kwargs = route.in_scope(world, account) if route.in_scope else {}
         if kwargs is None:
@@ -62,8 +86,7 @@ def test_it_lets_in_only_the_accounts_the_matrix_names(client, db, route):
 
 
 @pytest.mark.parametrize("route", [r for r in ROUTES if r.out_of_scope], ids=lambda r: r.name)
-def test_it_answers_404_for_objects_outside_the_scope(client, db, route):
-    world = build_world()
+def test_it_answers_404_for_objects_outside_the_scope(world, client, db, route):
     for account, user in world["users"].items():
         kwargs = route.out_of_scope(world, account)
         if kwargs is None:

@@ -52,6 +52,16 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "accounts.manage": frozenset({Role.SYSADMIN}),
     "security.manage": frozenset({Role.SECADMIN}),
     "audit.view": frozenset({Role.AUDITOR}),
+    "campaign.view": CASE_ROLES,
+    "campaign.manage": frozenset({Role.COMMITTEE_STAFF}),
+    "bulletin.issue": frozenset({Role.COMMITTEE_STAFF, Role.COMMITTEE_LEADER}),
+    "assessment.veto": frozenset({Role.COMMITTEE_STAFF, Role.COMMITTEE_LEADER}),
+    "explanation.submit": frozenset({Role.UNIT_LEADER, Role.UNIT_STAFF}),
+    "supervision.view": CASE_ROLES,
+    "reminder.send": frozenset({Role.COMMITTEE_STAFF, Role.COMMITTEE_LEADER, Role.UNIT_LEADER}),
+    "reminder.respond": frozenset({Role.UNIT_STAFF, Role.UNIT_LEADER}),
+    "rectification.issue": frozenset({Role.COMMITTEE_STAFF, Role.COMMITTEE_LEADER, Role.UNIT_LEADER}),
+    "supervision.scan": frozenset({Role.COMMITTEE_STAFF}),
 }
 
 

@@ -1,12 +1,14 @@
 """Writes to accounts."""
 
+from importlib import import_module
+
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qingji.accounts.models import PasswordHistory, User
+from qingji.accounts.models import PasswordHistory, User, UserSession
 from qingji.audit.services import audit_log
 from qingji.organisations.models import Org
 
@@ -62,8 +64,24 @@ def user_set_active(*, actor, user: User, active: bool) -> User:  # type: ignore
         raise ValueError(_("You cannot deactivate your own account."))
     user.is_active = active
     user.save(update_fields=["is_active"])
-    audit_log(actor=actor, action="account.activate" if active else "account.deactivate", obj=user)
+    ended = 0 if active else end_user_sessions(user)
+    audit_log(actor=actor, action="account.activate" if active else "account.deactivate", obj=user,
+              after=None if active else {"sessions_ended": ended})
     return user
+
+
+def end_session(session_key: str) -> None:
+    """Delete a session's server-side data (the account is signed out at its next request)."""
+    import_module(settings.SESSION_ENGINE).SessionStore(session_key).delete()
+    UserSession.objects.filter(session_key=session_key).delete()
+
+
+def end_user_sessions(user: User) -> int:
+    """End every session of an account at once; returns how many were ended."""
+    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    for key in keys:
+        end_session(key)
+    return len(keys)
 
 
 @transaction.atomic

@@ -171,9 +171,11 @@ def report_summary(request: HttpRequest, as_of: dt.date | None = None, campaign:
 
 def _add_routers() -> None:
     """Each part's own endpoints, on the same API (same authentication and error handling)."""
+    from qingji.campaigns.api import router as campaigns
     from qingji.lifecycle.api import router as lifecycle
 
     api.add_router("/", lifecycle)
+    api.add_router("/", campaigns)
 
 
 _add_routers()

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Campaign(models.Model):
@@ -15,6 +16,14 @@ class Campaign(models.Model):
     # Scope rules: cases unsettled as of the cut-off date, from these sources (empty: all).
     cutoff_date = models.DateField(_("cut-off date"), null=True, blank=True)
     sources = models.JSONField(_("sources"), default=list, blank=True)
+    # Units whose cases join (empty: every unit in the organiser's scope).
+    units = models.ManyToManyField("organisations.Org", verbose_name=_("units"), blank=True, related_name="+")
+    bulletin_cadence = models.CharField(_("bulletin cadence"), max_length=10, default="monthly",
+                                        choices=[("monthly", _("Monthly")), ("weekly", _("Weekly"))])
+    rules = models.JSONField(_("bulletin rules"), default=dict, blank=True)
+    weights = models.JSONField(_("assessment weights"), default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -24,6 +33,13 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def rule(self, name: str):  # type: ignore[no-untyped-def]
+        return {**DEFAULT_RULES, **(self.rules or {})}[name]
+
+    @property
+    def all_weights(self) -> dict[str, int]:
+        return {**DEFAULT_WEIGHTS, **(self.weights or {})}
 
 
 class CampaignCase(models.Model):
@@ -39,3 +55,130 @@ class CampaignCase(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["campaign", "case"], name="campaign_case_unique")]
         indexes = [models.Index(fields=["case", "campaign"], name="campaign_case_rev_idx")]
+
+
+class Cadence(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly")
+    WEEKLY = "weekly", _("Weekly")
+
+
+# 动员部署, 排查摸底, 集中化解, 检查验收, 考核表彰: the seeds' phases, offered when a campaign is set up.
+DEFAULT_PHASES = (_("Mobilisation"), _("Screening"), _("Concentrated resolution"), _("Inspection and acceptance"),
+                  _("Assessment and commendation"))
+
+# The bulletin and assessment rules of the seeds, as a committee may change them per campaign.
+DEFAULT_RULES = {
+    "commend_top_share": 25,        # per cent of ranked units: the top quarter
+    "criticise_bottom_share": 25,   # the bottom quarter
+    "criticise_if_no_rise": True,   # below the milestone and no rise since the last bulletin
+    "explanation_after": 2,         # criticised in this many consecutive bulletins → written explanation
+    "explanation_due_days": 10,
+}
+DEFAULT_WEIGHTS = {"settlement_rate": 50, "overdue": 15, "rebound": 15, "sample_check": 10, "bulletins": 10}
+
+
+class Phase(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="phases")
+    name = models.CharField(_("name"), max_length=50)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        ordering = ["position", "starts_on"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Milestone(models.Model):
+    """阶段目标: the settlement rate (per cent) to reach by the end of `date`."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="milestones")
+    date = models.DateField(_("date"))
+    target_rate = models.DecimalField(_("target settlement rate (%)"), max_digits=4, decimal_places=1)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "date"], name="milestone_unique_date")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.target_rate}%"
+
+
+class Bulletin(models.Model):
+    """通报: frozen when issued. `snapshot` holds every figure, rank and verdict; nothing recomputes it."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="bulletins")
+    number = models.PositiveIntegerField(_("number"))
+    as_of = models.DateField(_("as of"))
+    cadence = models.CharField(_("cadence"), max_length=10, choices=Cadence.choices)
+    snapshot = models.JSONField(editable=False)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bulletin")
+        verbose_name_plural = _("bulletins")
+        ordering = ["campaign", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "number"], name="bulletin_unique_number"),
+            models.UniqueConstraint(fields=["campaign", "as_of"], name="bulletin_unique_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign.code} #{self.number}"
+
+
+class ExplanationStatus(models.TextChoices):
+    OPEN = "open", _("Awaiting explanation")
+    SUBMITTED = "submitted", pgettext_lazy("explanation", "Submitted")
+
+
+class ExplanationTask(models.Model):
+    """书面说明: the head of a unit criticised in consecutive bulletins explains in writing, by a date."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="explanations")
+    bulletin = models.ForeignKey(Bulletin, on_delete=models.PROTECT, related_name="explanations")
+    org = models.ForeignKey("organisations.Org", verbose_name=_("unit"), on_delete=models.PROTECT,
+                            related_name="+")
+    head = models.ForeignKey("organisations.Official", verbose_name=_("head of unit"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(_("status"), max_length=10, choices=ExplanationStatus.choices,
+                              default=ExplanationStatus.OPEN)
+    text = models.TextField(_("explanation"), blank=True)
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+
+    class Meta:
+        verbose_name = _("written explanation")
+        verbose_name_plural = _("written explanations")
+        ordering = ["status", "due_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["bulletin", "org"], name="explanation_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.org} {self.due_on}"
+
+
+class AssessmentVeto(models.Model):
+    """一票否决: one failure that voids a unit's rating in the campaign's assessment."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="vetoes")
+    org = models.ForeignKey("organisations.Org", verbose_name=_("unit"), on_delete=models.PROTECT,
+                            related_name="+")
+    reason = models.TextField(_("reason"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("veto")
+        verbose_name_plural = _("vetoes")
+        constraints = [models.UniqueConstraint(fields=["campaign", "org"], name="veto_unique")]

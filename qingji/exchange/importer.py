@@ -1,31 +1,59 @@
-"""Importing a ledger workbook (spec/ledger-template.md): every row is validated first and every
-problem collected; only then is everything written, in one transaction, through the ledger's
-services. Nothing is written unless every row is valid, also when the process is killed midway."""
+"""Importing a ledger workbook (spec/ledger-template.md), streamed: rows are checked and written a batch
+at a time inside one transaction, every problem of every row is collected, and the transaction is rolled
+back unless every row is valid, so nothing is written then, nor when the process is killed midway.
+New cases are written in bulk with the rows the ledger's services would make; existing cases are changed
+through the services. See docs/exchange.md."""
 
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 from typing import IO, Any
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qingji.audit.services import audit_log
+from qingji.audit.services import audit_entry, audit_log, audit_log_many
 from qingji.exchange.columns import COLUMNS, FLAG_COLUMNS, GENDERS, METHODS, OPEN, SOURCES, STAGES, STATUSES, lookup
 from qingji.exchange.reviews import parse_reviews, review_sheet, write_reviews
-from qingji.ledger.models import CLOSED_STATUSES, Case, CaseStatus, Category, Petitioner, RecordSource
+from qingji.ledger.models import (
+    CLOSED_STATUSES,
+    Case,
+    CasePetitioner,
+    CaseStatus,
+    Category,
+    JudicialAid,
+    Petitioner,
+    RecordSource,
+    Responsibility,
+    StatusPeriod,
+    UnderlyingMatter,
+)
 from qingji.ledger.services import (
     aid_add,
+    case_build,
     case_record_status,
-    case_register,
+    case_registration_rows,
     case_set_dockets,
+    case_snapshot,
     case_update,
-    petitioner_create,
+    format_ledger_no,
+    last_ledger_seq,
+    ledger_no_prefix,
+    petitioner_build,
+    petitioner_created_audit,
+    require,
     responsibility_assign,
+    responsibility_snapshot,
+    status_change,
 )
-from qingji.lib.idnumbers import check_id_number, normalise_id_number
+from qingji.lib.bulk import insert_rows
+from qingji.lib.idnumbers import check_id_number, check_phone, normalise_id_number, normalise_phone
 from qingji.lib.pii import digest
 from qingji.lib.problems import InputRejected, ProblemList
 from qingji.lib.tabular import read_table
@@ -45,6 +73,7 @@ from qingji.organisations.selectors import visible_orgs
 LABELS = {c.field: c.label for c in COLUMNS}
 SOURCE_WORDS, STATUS_WORDS, METHOD_WORDS = lookup(SOURCES), lookup(STATUSES), lookup(METHODS)
 STAGE_WORDS, GENDER_WORDS = lookup(STAGES), lookup(GENDERS)
+BATCH_SIZE = 2000  # rows checked, then written, at a time
 PAST_DATES = ("first_petitioned_on", "assigned_on", "registered_on", "closed_on")
 
 
@@ -70,9 +99,12 @@ class _DryRun(Exception):  # noqa: N818 - control flow: undo a dry run's writes
 
 
 def import_ledger(source: Path | IO[bytes], name: str, *, actor=None, sheet: str | None = None,  # type: ignore[no-untyped-def]
-                  dry_run: bool = False) -> ImportResult:
-    """Validate the whole workbook, then write it in one transaction (or, for a dry run, write
-    and roll back, so that the counts are exactly what an import would do)."""
+                  dry_run: bool = False, progress: Callable[[int], None] | None = None) -> ImportResult:
+    """Validate and write the workbook in one streaming pass inside one transaction: rows are checked in
+    batches and written while no problem has been found; after the first problem the rest is only checked,
+    so that every problem is reported, and the transaction is rolled back. A dry run writes and rolls back,
+    so its counts are exactly what an import would do. `progress` is called with the number of rows done
+    after each batch."""
     table = read_table(source, name, COLUMNS, sheet=sheet, skip_fields=("seq",))
     problems = ProblemList()
     for label in table.missing:
@@ -80,16 +112,28 @@ def import_ledger(source: Path | IO[bytes], name: str, *, actor=None, sheet: str
     if problems:
         raise InputRejected(problems)
     context = _Context(actor)
-    rows = [row for number, values in table.rows if (row := _parse(number, values, context, problems))]
-    _check_duplicates(rows, problems)
-    reviews = _review_rows(source, name, rows, problems)
-    if problems:
-        raise InputRejected(problems)
     result = ImportResult(ignored_columns=table.ignored)
+    seen: dict[str, int] = {}
     try:
         with transaction.atomic():
-            for row in rows:
-                _write(row, context, result)
+            writer = _Writer(context, result)
+            batch: list[Row] = []
+            done = 0
+            for number, values in table.rows:
+                row = _parse(number, values, context, problems)
+                if row is None:
+                    continue
+                _check_duplicate(row, seen, problems)
+                batch.append(row)
+                if len(batch) >= BATCH_SIZE:
+                    done += len(batch)
+                    _write_batch(writer, batch, problems, progress, done)
+                    batch = []
+            done += len(batch)
+            _write_batch(writer, batch, problems, progress, done)
+            reviews = _review_rows(source, name, set(seen), problems)
+            if problems:
+                raise InputRejected(problems)
             write_reviews(reviews, actor)
             audit_log(actor=actor, action="import.ledger", object_type="workbook", object_repr=name[:200],
                       after={"created": result.created, "updated": result.updated, "unchanged": result.unchanged})
@@ -100,7 +144,16 @@ def import_ledger(source: Path | IO[bytes], name: str, *, actor=None, sheet: str
     return result
 
 
-def _review_rows(source: Path | IO[bytes], name: str, rows: list[Row], problems: ProblemList) -> list[dict[str, Any]]:
+def _write_batch(writer: "_Writer", batch: list[Row], problems: ProblemList,
+                 progress: Callable[[int], None] | None, done: int) -> None:
+    if batch and not problems:
+        writer.write(batch)
+    if progress is not None and batch:
+        progress(done)
+
+
+def _review_rows(source: Path | IO[bytes], name: str, ledger_numbers: set[str],
+                 problems: ProblemList) -> list[dict[str, Any]]:
     """The optional 案件评查 sheet of a workbook (not of a CSV file)."""
     if name.lower().endswith(".csv"):
         return []
@@ -111,7 +164,7 @@ def _review_rows(source: Path | IO[bytes], name: str, rows: list[Row], problems:
         return []
     if not isinstance(source, Path):
         source.seek(0)
-    return parse_reviews(source, name, sheet, {r.values["ledger_no"] for r in rows}, problems)
+    return parse_reviews(source, name, sheet, ledger_numbers, problems)
 
 
 class _Context:
@@ -121,6 +174,7 @@ class _Context:
         self.actor = actor
         orgs = list(Org.objects.all())
         self.orgs = {o.code: o for o in orgs} | {o.name: o for o in orgs}
+        self.orgs_by_pk = {o.pk: o for o in orgs}
         self.scope = None if actor is None else set(visible_orgs(actor).values_list("pk", flat=True))
         self.categories = {c.name: c for c in Category.objects.all()}
         self.today = timezone.localdate()
@@ -143,6 +197,9 @@ def _parse(number: int, raw: dict[str, Any], ctx: _Context, problems: ProblemLis
         _problem(problems, number, "summary", "", _("The petition matter is required."))
     _parse_id_number(row, raw.get("id_number"), problems)
     v["phone"] = cell_text(raw.get("phone"))
+    if v["phone"] and "*" not in v["phone"]:
+        for message in check_phone(normalise_phone(v["phone"])):
+            _problem(problems, number, "phone", v["phone"], message)
     v["address"] = cell_text(raw.get("address"))
     v["gender"] = GENDER_WORDS.get(cell_code(raw.get("gender")), "")
     v["group_size"] = _group_size(row, raw.get("group_size"), problems)
@@ -259,44 +316,334 @@ def _check_status(row: Row, problems: ProblemList) -> None:
         _problem(problems, row.number, "method", "", _("A settled case needs its settlement method."))
 
 
-def _check_duplicates(rows: list[Row], problems: ProblemList) -> None:
-    seen: dict[str, int] = {}
-    for row in rows:
-        number = row.values["ledger_no"]
-        if number and number in seen:
-            _problem(problems, row.number, "ledger_no", number,
-                     _("The same ledger number is on row %(row)d.") % {"row": seen[number]})
-        seen.setdefault(number, row.number)
+def _check_duplicate(row: Row, seen: dict[str, int], problems: ProblemList) -> None:
+    number = row.values["ledger_no"]
+    if number and number in seen:
+        _problem(problems, row.number, "ledger_no", number,
+                 _("The same ledger number is on row %(row)d.") % {"row": seen[number]})
+    seen.setdefault(number, row.number)
 
 
 # ---------------------------------------------------------------- writing
+#
+# New cases are written in bulk, making the same rows and audit entries as the ledger's services would
+# (case_register, responsibility_assign, case_record_status, aid_add): the row-building code is the
+# services' own (case_build, case_registration_rows, status_change, ...). An existing case is first
+# compared in memory with its row; only when something differs does it go through the services one by one.
 
-def _write(row: Row, ctx: _Context, result: ImportResult) -> None:
-    v = row.values
-    existing = Case.objects.filter(ledger_no=v["ledger_no"]).first() if v["ledger_no"] else None
-    if existing is None:
-        case = _create(row, ctx)
-        result.created += 1
-    else:
-        case = existing
-        if _update(case, row, ctx):
-            result.updated += 1
-        else:
-            result.unchanged += 1
-    result.case_ids.append(case.pk)
+class _Writer:
+    def __init__(self, ctx: _Context, result: ImportResult) -> None:
+        self.ctx, self.result = ctx, result
+        self.officials = _Officials(ctx)
+        self.petitioners: dict[str, tuple[int, str]] = {}  # ID number digest → (pk, name)
+        self.ledger_seq: dict[str, int] = {}
+        self.pending: list[Row] = []
+        self.no_responsibility = responsibility_snapshot(Responsibility(), [])  # "before" of a first assignment
+
+    def write(self, rows: list[Row]) -> None:
+        numbers = [r.values["ledger_no"] for r in rows if r.values["ledger_no"]]
+        existing = {c.ledger_no: c for c in _existing_cases(numbers)}
+        self.officials.load(rows)
+        for row in rows:
+            case = existing.get(row.values["ledger_no"]) if row.values["ledger_no"] else None
+            if case is None:
+                self.pending.append(row)
+            elif parts := self._differences(case, row):
+                self.flush()  # rows before this one come first, as they would one by one
+                changed = _update(case, row, self.ctx, self.officials, parts)
+                self.result.updated += changed
+                self.result.unchanged += not changed
+                self.result.case_ids.append(case.pk)
+            else:
+                self.result.unchanged += 1
+                self.result.case_ids.append(case.pk)
+        self.flush()
+
+    # -------------------------------------------------------- existing cases
+
+    def _differences(self, case: Case, row: Row) -> set[str]:
+        """The parts of the case `_update` would change (no query: the case comes with what it needs)."""
+        v, parts = row.values, set()
+        fields = _case_fields(v)
+        category = fields.pop("category")
+        if any(getattr(case, k) != value for k, value in fields.items()) or \
+                (category.pk if category else None) != case.category_id or \
+                v["handling_org"].pk != case.handling_org_id or \
+                (v["registered_on"] and v["registered_on"] != case.registered_on):
+            parts.add("fields")
+        if set(v["dockets"]) - {m.docket_number for m in case.matters.all()}:
+            parts.add("dockets")
+        if v["lead_official"] is not None and self._responsibility_differs(case, v):
+            parts.add("responsibility")
+        if _status_differs(case, v):
+            parts.add("status")
+        if v["aid"] and v["aid"] > (case.aid_total or Decimal(0)):
+            parts.add("aid")
+        return parts
+
+    def _responsibility_differs(self, case: Case, v: dict[str, Any]) -> bool:
+        current = _current_responsibility(case)
+        if current is None:
+            return True
+        org = v["handling_org"]
+        for column in ("lead_official", "supervising_official", "watch_officer"):
+            wanted = self.officials.find(org, v[column]) if v[column] else None
+            if (wanted.pk if wanted else None) != getattr(current, f"{column}_id"):
+                return True
+        if (current.plan, current.deadline) != (v["plan"], v["deadline"]):
+            return True
+        handlers = [self.officials.find(org, h) for h in v["handlers"]]
+        return None in handlers or {h.pk for h in handlers} != {h.pk for h in current.handlers.all()}
+
+    # -------------------------------------------------------- new cases
+
+    def flush(self) -> None:
+        rows, self.pending = self.pending, []
+        if not rows:
+            return
+        actor = self.ctx.actor
+        for capability in ("case.register", "case.assign", "case.record_work"):
+            require(actor, capability)  # as the services would; each row's unit was checked against the scope
+        people = self._petitioners(rows)
+        officials = {id(row): self._row_officials(row) for row in rows}
+        self.officials.flush()
+        plans = [self._plan(row, people[index], officials[id(row)]) for index, row in enumerate(rows)]
+        Petitioner.objects.bulk_create([p for plan in plans for p in plan.new_petitioners], batch_size=1000)
+        cases = [plan.case for plan in plans]
+        insert_rows(Case, cases)
+        # Ledger numbers are unique: read the new cases' keys back in one query.
+        keys = dict(Case.objects.filter(ledger_no__in=[c.ledger_no for c in cases]).values_list("ledger_no", "pk"))
+        for case in cases:
+            case.pk = keys[case.ledger_no]
+            case._state.adding = False
+        insert_rows(CasePetitioner, [x for plan in plans for x in plan.links])
+        insert_rows(UnderlyingMatter, [x for plan in plans for x in plan.matters])
+        insert_rows(StatusPeriod, [x for plan in plans for x in plan.periods])
+        with_responsibility = [plan for plan in plans if plan.responsibility is not None]
+        insert_rows(Responsibility, [plan.responsibility for plan in with_responsibility])
+        keys = dict(Responsibility.objects.filter(case_id__in=[plan.case.pk for plan in with_responsibility])
+                    .values_list("case_id", "pk"))
+        for plan in with_responsibility:
+            plan.responsibility.pk = keys[plan.case.pk]
+            plan.responsibility._state.adding = False
+        insert_rows(Responsibility.handlers.through,
+                    [SimpleNamespace(responsibility_id=plan.responsibility.pk, official_id=pk)
+                     for plan in with_responsibility for pk in dict.fromkeys(h.pk for h in plan.handlers)])
+        insert_rows(JudicialAid, [plan.aid for plan in plans if plan.aid is not None])
+        entries = []
+        for plan in plans:
+            entries += [audit_entry(actor=actor, action=action, obj=obj, before=before, after=after)
+                        for action, obj, before, after in plan.audit]
+            self.result.case_ids.append(plan.case.pk)
+        audit_log_many(entries)
+        self.result.created += len(plans)
+        for plan in plans:
+            for petitioner in plan.new_petitioners:
+                if petitioner.id_number_digest:
+                    self.petitioners[petitioner.id_number_digest] = (petitioner.pk, petitioner.name)
+
+    def _petitioners(self, rows: list[Row]) -> list[list[Petitioner]]:
+        """Per row, its petitioners: a known one (same ID number) or a new one, not yet saved."""
+        wanted = {digest(v["id_number"]) for r in rows if (v := r.values)["id_number"] and not v.get("id_masked")}
+        missing = wanted - set(self.petitioners)
+        for pk, number_digest, name in (Petitioner.objects.filter(id_number_digest__in=missing).order_by("-pk")
+                                        .values_list("pk", "id_number_digest", "name")):
+            self.petitioners[number_digest] = (pk, name)  # the lowest pk wins, as .first() would
+        made: dict[str, Petitioner] = {}
+        people = []
+        for row in rows:
+            v = row.values
+            mine = []
+            for index, name in enumerate(v["petitioners"]):
+                id_number = v["id_number"] if index == 0 and not v.get("id_masked") else ""
+                key = digest(id_number) if id_number else ""
+                if key and key in self.petitioners:
+                    pk, known_name = self.petitioners[key]
+                    mine.append(Petitioner(pk=pk, name=known_name))
+                elif key and key in made:
+                    mine.append(made[key])
+                else:
+                    petitioner = petitioner_build(
+                        checked=True, name=name, gender=v["gender"] if index == 0 else "", id_number=id_number,
+                        phone=v["phone"] if index == 0 and "*" not in v["phone"] else "",
+                        address=v["address"] if index == 0 else "", group_size=v["group_size"] if index == 0 else 1)
+                    petitioner._new = True  # type: ignore[attr-defined]
+                    if key:
+                        made[key] = petitioner
+                    mine.append(petitioner)
+            people.append(mine)
+        return people
+
+    def _row_officials(self, row: Row) -> dict[str, Any]:
+        v, org = row.values, row.values["handling_org"]
+        if v["lead_official"] is None:
+            return {}
+        return {"lead_official": self.officials.get(org, v["lead_official"]),
+                "supervising_official": self.officials.get(org, v["supervising_official"]),
+                "watch_officer": self.officials.get(org, v["watch_officer"]),
+                "handlers": [self.officials.get(org, h) for h in v["handlers"]]}
+
+    def _ledger_no(self, org: Org, registered_on: dt.date) -> str:
+        prefix = ledger_no_prefix(org, registered_on.year)
+        if prefix not in self.ledger_seq:
+            self.ledger_seq[prefix] = last_ledger_seq(prefix)
+        self.ledger_seq[prefix] += 1
+        return format_ledger_no(prefix, self.ledger_seq[prefix])
+
+    def _plan(self, row: Row, petitioners: list[Petitioner], officials: dict[str, Any]) -> "_Plan":
+        """What case_register, responsibility_assign, case_record_status and aid_add would write."""
+        ctx, actor, v = self.ctx, self.ctx.actor, row.values
+        plan = _Plan()
+        for petitioner in petitioners:
+            if getattr(petitioner, "_new", False) and petitioner.pk is None:
+                petitioner._new = False  # type: ignore[attr-defined]
+                plan.new_petitioners.append(petitioner)
+                plan.audit.append(("petitioner.create", petitioner, None, petitioner_created_audit(petitioner)))
+        fields = _case_fields(v)
+        flags = [flag for flag in FLAG_COLUMNS if fields.pop(flag)]
+        registered_on = v["registered_on"] or v["assigned_on"] or ctx.today
+        case = plan.case = case_build(
+            actor=actor, handling_org=v["handling_org"], petitioners=petitioners, registered_on=registered_on,
+            ledger_no=v["ledger_no"] or self._ledger_no(v["handling_org"], registered_on), flags=flags, **fields)
+        plan.links, plan.matters, period = case_registration_rows(case, petitioners, v["dockets"],
+                                                                  RecordSource.IMPORT, actor)
+        plan.periods.append(period)
+        plan.audit.append(("case.register", case, None, case_snapshot(case)))
+        if officials:
+            handlers = officials.pop("handlers")
+            responsibility = plan.responsibility = Responsibility(case=case, plan=v["plan"], deadline=v["deadline"],
+                                                                  goal="", head_of_unit=None, **officials)
+            plan.handlers = handlers
+            stored_order = sorted(dict.fromkeys(handlers), key=lambda h: (ctx.orgs_by_pk[h.org_id].path, h.name))
+            plan.audit.append(("case.assign", case, self.no_responsibility,
+                               responsibility_snapshot(responsibility, stored_order)))
+            case.deadline = v["deadline"]
+            self._status(plan, period, CaseStatus.IN_PROGRESS, "", _assigned_on(v, case), RecordSource.SERVICE,
+                         "case.assign_status")
+        if v["status"] != OPEN:
+            method = v["method"] if v["status"] == CaseStatus.CLOSED_SETTLED else ""
+            self._status(plan, plan.periods[-1], v["status"], method, max(v["closed_on"], case.status_since),
+                         RecordSource.IMPORT, "case.record_status")
+        if v["aid"]:
+            plan.aid = JudicialAid(case=case, amount=v["aid"], date=v["closed_on"] or v["registered_on"] or ctx.today,
+                                   payer="aid_fund", approval=_("Imported from a workbook"), recorded_by=actor)
+            plan.audit.append(("case.aid", case, None, {"amount": plan.aid.amount, "date": plan.aid.date,
+                                                        "payer": plan.aid.payer, "approval": plan.aid.approval}))
+        return plan
+
+    def _status(self, plan: "_Plan", current: StatusPeriod, status: str, method: str, effective_on: dt.date,
+                source: str, action: str) -> None:
+        period, before, after = status_change(plan.case, current, status=status, method=method,
+                                              effective_on=effective_on, source=source, note="",
+                                              actor=self.ctx.actor)
+        plan.case.version += 1
+        plan.periods.append(period)
+        plan.audit.append((action, plan.case, before, after))
 
 
-def _petitioners(row: Row, ctx: _Context) -> list[Petitioner]:
-    v = row.values
-    people = []
-    for index, name in enumerate(v["petitioners"]):
-        id_number = v["id_number"] if index == 0 and not v.get("id_masked") else ""
-        match = Petitioner.objects.filter(id_number_digest=digest(id_number)).first() if id_number else None
-        people.append(match or petitioner_create(
-            actor=ctx.actor, name=name, gender=v["gender"] if index == 0 else "", id_number=id_number,
-            phone=v["phone"] if index == 0 and "*" not in v["phone"] else "",
-            address=v["address"] if index == 0 else "", group_size=v["group_size"] if index == 0 else 1))
-    return people
+@dataclass
+class _Plan:
+    case: Case = None  # type: ignore[assignment]
+    new_petitioners: list[Petitioner] = field(default_factory=list)
+    links: list[CasePetitioner] = field(default_factory=list)
+    matters: list[UnderlyingMatter] = field(default_factory=list)
+    periods: list[StatusPeriod] = field(default_factory=list)
+    responsibility: Responsibility | None = None
+    handlers: list[Official] = field(default_factory=list)
+    aid: JudicialAid | None = None
+    audit: list[tuple[str, Any, Any, Any]] = field(default_factory=list)
+
+
+def _existing_cases(numbers: list[str]) -> list[Case]:
+    if not numbers:
+        return []
+    return list(Case.objects.filter(ledger_no__in=numbers)
+                .select_related("handling_org", "responsibility")
+                .prefetch_related("matters", "responsibility__handlers")
+                .annotate(aid_total=Sum("aid__amount")))
+
+
+def _current_responsibility(case: Case) -> Responsibility | None:
+    try:
+        return case.responsibility
+    except Responsibility.DoesNotExist:
+        return None
+
+
+def _assigned_on(v: dict[str, Any], case: Case) -> dt.date:
+    """From when a case is in progress: the day it was handed down, but not before its current status began
+    (a case handed down before it was registered is in progress from its registration)."""
+    return max(v["assigned_on"] or v["registered_on"] or case.registered_on, case.status_since)
+
+
+def _status_differs(case: Case, v: dict[str, Any]) -> bool:
+    if v["status"] == OPEN:
+        return case.status in CLOSED_STATUSES
+    method = v["method"] if v["status"] == CaseStatus.CLOSED_SETTLED else ""
+    return not (case.status == v["status"] and case.settlement_method == method)
+
+
+class _Officials:
+    """Officials by name in a unit or its superiors, loaded a batch at a time. The nearest unit wins; in a
+    unit, the same title, else one without a title (or, when the row gives no title, any). An official not
+    found is created in the handling unit: at once (`save=True`) or with the next `flush`."""
+
+    def __init__(self, ctx: _Context) -> None:
+        self.ctx = ctx
+        self.by_org_name: dict[tuple[int, str], list[Official]] = defaultdict(list)
+        self.loaded: set[str] = set()
+        self.unsaved: list[Official] = []
+
+    def load(self, rows: list[Row]) -> None:
+        names = set()
+        for row in rows:
+            v = row.values
+            for person in (v["lead_official"], v["supervising_official"], v["watch_officer"], *v["handlers"]):
+                if person:
+                    names.add(person[0])
+        names -= self.loaded
+        self.loaded |= names
+        if names:
+            for official in Official.objects.filter(name__in=names).order_by("pk"):
+                self.by_org_name[(official.org_id, official.name)].append(official)
+
+    def _chain(self, org: Org) -> list[int]:
+        chain, current = [], org
+        while current is not None:
+            chain.append(current.pk)
+            current = self.ctx.orgs_by_pk.get(current.superior_id) if current.superior_id else None
+        return chain
+
+    def find(self, org: Org, person: tuple[str, str]) -> Official | None:
+        name, title = person
+        for org_pk in self._chain(org):
+            found = self.by_org_name.get((org_pk, name), [])
+            exact = [o for o in found if o.title == title]
+            if exact:
+                return exact[0]
+            blank = [o for o in found if not o.title]
+            if blank:
+                return blank[0]
+            if found and not title:
+                return found[0]
+        return None
+
+    def get(self, org: Org, person: tuple[str, str] | None, *, save: bool = False) -> Official | None:
+        if person is None:
+            return None
+        official = self.find(org, person)
+        if official is None:
+            official = Official(org=org, name=person[0], title=person[1])
+            if save:
+                official.save()
+            else:
+                self.unsaved.append(official)
+            self.by_org_name[(org.pk, official.name)].append(official)
+        return official
+
+    def flush(self) -> None:
+        Official.objects.bulk_create(self.unsaved)
+        self.unsaved = []
 
 
 def _case_fields(v: dict[str, Any]) -> dict[str, Any]:
@@ -308,88 +655,63 @@ def _case_fields(v: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _create(row: Row, ctx: _Context) -> Case:
+def _update(case: Case, row: Row, ctx: _Context, officials: _Officials, parts: set[str]) -> bool:
+    """An existing case that differs from its row, changed through the services, part by part."""
     v = row.values
-    fields = _case_fields(v)
-    flags = [flag for flag in FLAG_COLUMNS if fields.pop(flag)]
-    case = case_register(
-        actor=ctx.actor, handling_org=v["handling_org"], petitioners=_petitioners(row, ctx), ledger_no=v["ledger_no"],
-        registered_on=v["registered_on"] or v["assigned_on"] or ctx.today, flags=flags,
-        docket_numbers=v["dockets"], record_source=RecordSource.IMPORT, **fields,
-    )
-    _responsibility(case, row, ctx)
-    _status(case, row, ctx)
-    _aid(case, row, ctx)
-    return case
-
-
-def _update(case: Case, row: Row, ctx: _Context) -> bool:
-    v = row.values
-    changes = {k: value for k, value in _case_fields(v).items() if getattr(case, k) != value}
-    if v["handling_org"].pk != case.handling_org_id:
-        changes["handling_org"] = v["handling_org"]
-    if v["registered_on"] and v["registered_on"] != case.registered_on:
-        changes["registered_on"] = v["registered_on"]
-    changed = bool(changes)
-    if changes:
-        case = case_update(actor=ctx.actor, case=case, expected_version=case.version, **changes)
-    new_dockets = set(v["dockets"]) - set(case.matters.values_list("docket_number", flat=True))
-    if new_dockets:
+    changed = False
+    if "fields" in parts:
+        changes = {k: value for k, value in _case_fields(v).items() if getattr(case, k) != value}
+        if v["handling_org"].pk != case.handling_org_id:
+            changes["handling_org"] = v["handling_org"]
+        if v["registered_on"] and v["registered_on"] != case.registered_on:
+            changes["registered_on"] = v["registered_on"]
+        if changes:
+            case = case_update(actor=ctx.actor, case=case, expected_version=case.version, **changes)
+            changed = True
+    if "dockets" in parts:
         case_set_dockets(actor=ctx.actor, case=case, docket_numbers=v["dockets"])
         changed = True
-    changed |= _responsibility(case, row, ctx)
-    changed |= _status(case, row, ctx)
-    changed |= _aid(case, row, ctx)
+    if "responsibility" in parts:
+        changed |= _responsibility(case, row, ctx, officials)
+    if "status" in parts:
+        changed |= _status(case, row, ctx)
+    if "aid" in parts:
+        changed |= _aid(case, row, ctx)
     return changed
 
 
-def _official(case: Case, person: tuple[str, str] | None) -> Official | None:
-    """An official of the handling unit or one of its superiors, created in the unit when unknown."""
-    if person is None:
-        return None
-    name, title = person
-    chain, org = [], case.handling_org
-    while org is not None:
-        chain.append(org.pk)
-        org = org.superior
-    found = Official.objects.filter(org_id__in=chain, name=name)
-    if title:
-        found = found.filter(Q(title=title) | Q(title=""))
-    return found.order_by("-title").first() or Official.objects.create(org=case.handling_org, name=name, title=title)
-
-
-def _responsibility(case: Case, row: Row, ctx: _Context) -> bool:
+def _responsibility(case: Case, row: Row, ctx: _Context, officials: _Officials) -> bool:
     v = row.values
     if v["lead_official"] is None:
         return False
+    org = case.handling_org
     wanted = {
-        "lead_official": _official(case, v["lead_official"]),
-        "supervising_official": _official(case, v["supervising_official"]),
-        "watch_officer": _official(case, v["watch_officer"]), "plan": v["plan"], "deadline": v["deadline"],
+        "lead_official": officials.get(org, v["lead_official"], save=True),
+        "supervising_official": officials.get(org, v["supervising_official"], save=True),
+        "watch_officer": officials.get(org, v["watch_officer"], save=True), "plan": v["plan"],
+        "deadline": v["deadline"],
     }
-    handlers = [_official(case, h) for h in v["handlers"]]
-    current = getattr(case, "responsibility", None) if hasattr(case, "responsibility") else None
+    handlers = [officials.get(org, h, save=True) for h in v["handlers"]]
+    current = Responsibility.objects.filter(case=case).first()
     if current is not None and all(getattr(current, k) == value for k, value in wanted.items()) and \
             set(current.handlers.all()) == set(handlers):
         return False
     responsibility_assign(actor=ctx.actor, case=case, handlers=handlers, goal=current.goal if current else "",
                           head_of_unit=current.head_of_unit if current else None,
-                          effective_on=v["assigned_on"] or v["registered_on"] or case.registered_on, **wanted)
+                          effective_on=_assigned_on(v, case), **wanted)
     case.refresh_from_db()
     return True
 
 
 def _status(case: Case, row: Row, ctx: _Context) -> bool:
     v = row.values
+    if not _status_differs(case, v):
+        return False
     if v["status"] == OPEN:
-        if case.status in CLOSED_STATUSES:
-            case_record_status(actor=ctx.actor, case=case, status=CaseStatus.IN_PROGRESS, source=RecordSource.IMPORT,
-                               effective_on=max(ctx.today, case.status_since))
-            return True
-        return False
+        case_record_status(actor=ctx.actor, case=case, status=CaseStatus.IN_PROGRESS, source=RecordSource.IMPORT,
+                           effective_on=max(ctx.today, case.status_since))
+        return True
     method = v["method"] if v["status"] == CaseStatus.CLOSED_SETTLED else ""
-    if case.status == v["status"] and case.settlement_method == method:
-        return False
     case_record_status(actor=ctx.actor, case=case, status=v["status"], method=method, source=RecordSource.IMPORT,
                        effective_on=max(v["closed_on"], case.status_since))
     return True
@@ -407,7 +729,6 @@ def _aid(case: Case, row: Row, ctx: _Context) -> bool:
             date=row.values["closed_on"] or row.values["registered_on"] or ctx.today,
             approval=_("Imported from a workbook"))
     return True
-
 
 def problems_text(problems: ProblemList) -> list[str]:
     return [_("row %(row)s, %(column)s “%(value)s”: %(message)s") % p.as_dict() for p in problems]

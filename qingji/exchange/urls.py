@@ -9,4 +9,6 @@ urlpatterns = [
     path("import/problems.xlsx", views.import_marked, name="import_marked"),
     path("template.xlsx", views.template, name="template"),
     path("export/", views.export_ledger, name="export_ledger"),
+    path("export/<int:pk>/", views.export_job, name="export_job"),
+    path("export/<int:pk>/download/", views.export_download, name="export_download"),
 ]

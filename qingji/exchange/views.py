@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,9 @@ from qingji.accounts.roles import has_capability
 from qingji.audit.services import audit_log
 from qingji.exchange.exporter import export_cases, export_title
 from qingji.exchange.importer import import_ledger
+from qingji.exchange.jobs import export_file, export_start
 from qingji.exchange.marked import mark_problems
+from qingji.exchange.models import ExportJob
 from qingji.exchange.template import template_workbook
 from qingji.ledger.filters import apply_ledger_filters
 from qingji.ledger.selectors import visible_cases
@@ -141,9 +143,13 @@ def template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def export_ledger(request: HttpRequest) -> HttpResponse:
-    """Export what the ledger page shows (same filters), masked, streamed from a temporary file."""
+    """Export what the ledger page shows (same filters), masked. Up to QINGJI_EXPORT_SYNC_ROWS rows are
+    written at once and streamed from a temporary file; more run in the background (export_job)."""
     _require(request, "case.export")
     cases = apply_ledger_filters(visible_cases(request.user), request.GET)
+    if cases.count() > settings.QINGJI_EXPORT_SYNC_ROWS:
+        job = export_start(request.user, request.GET.urlencode())
+        return redirect("exchange:export_job", pk=job.pk)
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
     count = export_cases(cases, handle, title=export_title(request.user.org.name))
     handle.seek(0)
@@ -151,3 +157,27 @@ def export_ledger(request: HttpRequest) -> HttpResponse:
               after={"rows": count, "filters": request.GET.urlencode()})
     return FileResponse(handle, as_attachment=True, content_type=XLSX,
                         filename=f"ledger-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+def _own_job(request: HttpRequest, pk: int) -> ExportJob:
+    """The requester's own export; anyone else's is 404."""
+    _require(request, "case.export")
+    return get_object_or_404(ExportJob, pk=pk, requested_by=request.user)
+
+
+@login_required
+def export_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """A background export's progress (the page polls itself with htmx) and, when done, its download link."""
+    job = _own_job(request, pk)
+    template = "exchange/_export_job.html" if request.htmx else "exchange/export_job.html"
+    return render(request, template, {"job": job, "retention": settings.QINGJI_EXPORT_RETENTION_HOURS})
+
+
+@login_required
+def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _own_job(request, pk)
+    path = export_file(job)
+    if path is None:
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, content_type=XLSX,
+                        filename=f"ledger-{job.created_at:%Y%m%d-%H%M}.xlsx")

@@ -101,20 +101,37 @@ def petitioner_validate(*, name: str, id_number: str = "", phone: str = "", grou
     return warnings
 
 
+def petitioner_build(
+    *, name: str, gender: str = "", id_number: str = "", phone: str = "", address: str = "",
+    region_code: str = "", group_size: int = 1, notes: str = "", checked: bool = False,
+) -> Petitioner:
+    """A validated, normalised petitioner, not yet saved (`petitioner_create`, bulk imports). `checked`:
+    the caller has already checked the values as `petitioner_validate` does (an importer, to report
+    every problem of every row)."""
+    if not checked:
+        petitioner_validate(name=name, id_number=id_number, phone=phone, group_size=group_size)
+    id_number, phone = normalise_id_number(id_number), normalise_phone(phone)
+    return Petitioner(
+        name=name.strip(), gender=gender, id_number=id_number, id_number_digest=digest(id_number),
+        phone=phone, phone_digest=digest(phone), address=address, region_code=region_code or id_number[:6],
+        group_size=group_size, notes=notes,
+    )
+
+
+def petitioner_created_audit(petitioner: Petitioner) -> dict[str, Any]:
+    """The audit entry's `after` for a new petitioner."""
+    return {"name": petitioner.name, "id_number_digest": petitioner.id_number_digest[:12]}
+
+
 @transaction.atomic
 def petitioner_create(
     *, actor, name: str, gender: str = "", id_number: str = "", phone: str = "",  # type: ignore[no-untyped-def]
     address: str = "", region_code: str = "", group_size: int = 1, notes: str = "",
 ) -> Petitioner:
-    petitioner_validate(name=name, id_number=id_number, phone=phone, group_size=group_size)
-    id_number, phone = normalise_id_number(id_number), normalise_phone(phone)
-    petitioner = Petitioner.objects.create(
-        name=name.strip(), gender=gender, id_number=id_number, id_number_digest=digest(id_number),
-        phone=phone, phone_digest=digest(phone), address=address, region_code=region_code or id_number[:6],
-        group_size=group_size, notes=notes,
-    )
-    audit_log(actor=actor, action="petitioner.create", obj=petitioner,
-              after={"name": petitioner.name, "id_number_digest": petitioner.id_number_digest[:12]})
+    petitioner = petitioner_build(name=name, gender=gender, id_number=id_number, phone=phone, address=address,
+                                  region_code=region_code, group_size=group_size, notes=notes)
+    petitioner.save()
+    audit_log(actor=actor, action="petitioner.create", obj=petitioner, after=petitioner_created_audit(petitioner))
     return petitioner
 
 
@@ -152,18 +169,34 @@ def petitioner_similar(*, id_number: str = "", name: str = "", phone: str = "") 
 
 # ---------------------------------------------------------------- cases
 
+def ledger_no_prefix(org: Org, year: int) -> str:
+    return f"{org.code}-{year}-"
+
+
+def last_ledger_seq(prefix: str) -> int:
+    """The highest sequence number in use after `prefix` (0 when none)."""
+    taken = Case.objects.filter(ledger_no__startswith=prefix).values_list("ledger_no", flat=True)
+    return max((int(n[len(prefix):]) for n in taken if n[len(prefix):].isdigit()), default=0)
+
+
+def format_ledger_no(prefix: str, seq: int) -> str:
+    return f"{prefix}{seq:04d}"
+
+
 def next_ledger_no(org: Org, year: int) -> str:
     """`{unit code}-{year}-{seq}`, the next free sequence number for the unit and year."""
-    prefix = f"{org.code}-{year}-"
-    taken = Case.objects.filter(ledger_no__startswith=prefix).values_list("ledger_no", flat=True)
-    numbers = [int(n[len(prefix):]) for n in taken if n[len(prefix):].isdigit()]
-    return f"{prefix}{max(numbers, default=0) + 1:04d}"
+    prefix = ledger_no_prefix(org, year)
+    return format_ledger_no(prefix, last_ledger_seq(prefix) + 1)
+
+
+def search_text_of(names: Sequence[str], summary: str, dockets: Sequence[str]) -> str:
+    """What text search looks in: petitioner names, the petition matter, docket numbers."""
+    return "\n".join([" ".join(names), summary, " ".join(dockets)])
 
 
 def _search_text(case: Case) -> str:
-    names = [p.name for p in case.petitioners.all()]
-    dockets = [m.docket_number for m in case.matters.all()]
-    return "\n".join([" ".join(names), case.summary, " ".join(dockets)])
+    return search_text_of([p.name for p in case.petitioners.all()], case.summary,
+                          [m.docket_number for m in case.matters.all()])
 
 
 def _refresh_search_text(case: Case) -> None:
@@ -184,8 +217,12 @@ CASE_FIELDS = (
 )
 
 
-def _snapshot(case: Case) -> dict[str, Any]:
+def case_snapshot(case: Case) -> dict[str, Any]:
+    """A case's details as the audit log records them."""
     return {f: getattr(case, f) for f in CASE_FIELDS}
+
+
+_snapshot = case_snapshot
 
 
 @transaction.atomic
@@ -200,6 +237,38 @@ def case_register(
     """Enter a case into the ledger (建档), status REGISTERED from `registered_on`."""
     require(actor, "case.register", handling_org)
     registered_on = registered_on or assigned_on or timezone.localdate()
+    ledger_no = ledger_no.strip() or next_ledger_no(handling_org, registered_on.year)
+    case = case_build(
+        actor=actor, handling_org=handling_org, summary=summary, source=source, petitioners=petitioners,
+        registered_on=registered_on, ledger_no=ledger_no, category=category, stage=stage,
+        first_petitioned_on=first_petitioned_on, assigned_on=assigned_on, key_supervision=key_supervision,
+        flags=flags, deadline=deadline, note=note,
+    )
+    if Case.objects.filter(ledger_no=ledger_no).exists():
+        raise ValidationError({"ledger_no": _("The ledger number %(no)s is already in use.") % {"no": ledger_no}})
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:
+        raise ValidationError({"ledger_no": _("The ledger number %(no)s is already in use.") % {"no": ledger_no}})
+    links, matters, period = case_registration_rows(case, petitioners, docket_numbers, record_source, actor)
+    CasePetitioner.objects.bulk_create(links)
+    UnderlyingMatter.objects.bulk_create(matters)
+    period.save()
+    Case.objects.filter(pk=case.pk).update(search_text=case.search_text)
+    audit_log(actor=actor, action="case.register", obj=case, after=case_snapshot(case))
+    return case
+
+
+def case_build(
+    *, actor, handling_org: Org, summary: str, source: str,  # type: ignore[no-untyped-def]
+    petitioners: Sequence[Petitioner], registered_on: dt.date, ledger_no: str,
+    category: Category | None = None, stage: str = "", first_petitioned_on: dt.date | None = None,
+    assigned_on: dt.date | None = None, key_supervision: str = "", flags: Iterable[str] = (),
+    deadline: dt.date | None = None, note: str = "",
+) -> Case:
+    """The checks of a registration and the case it makes, not yet saved (`case_register`, bulk imports;
+    the caller makes sure the ledger number is free)."""
     for value, label in ((registered_on, "registered_on"), (assigned_on, "assigned_on"),
                          (first_petitioned_on, "first_petitioned_on")):
         _check_not_future(value, label)
@@ -210,32 +279,28 @@ def case_register(
     unknown_flags = set(flags) - set(Case.FLAGS)
     if unknown_flags:
         raise ValueError(f"unknown flags {unknown_flags}")
-    ledger_no = ledger_no.strip() or next_ledger_no(handling_org, registered_on.year)
-    if Case.objects.filter(ledger_no=ledger_no).exists():
-        raise ValidationError({"ledger_no": _("The ledger number %(no)s is already in use.") % {"no": ledger_no}})
-    case = Case(
+    return Case(
         ledger_no=ledger_no, summary=summary.strip(), category=category, stage=stage,
         first_petitioned_on=first_petitioned_on, source=source, assigned_on=assigned_on,
         registered_on=registered_on, key_supervision=key_supervision, handling_org=handling_org,
         deadline=deadline, note=note, status=CaseStatus.REGISTERED, status_since=registered_on,
         created_by=actor, **{flag: True for flag in flags},
     )
-    try:
-        with transaction.atomic():
-            case.save()
-    except IntegrityError:
-        raise ValidationError({"ledger_no": _("The ledger number %(no)s is already in use.") % {"no": ledger_no}})
-    CasePetitioner.objects.bulk_create(
-        CasePetitioner(case=case, petitioner=p, position=i) for i, p in enumerate(petitioners)
-    )
-    UnderlyingMatter.objects.bulk_create(
-        UnderlyingMatter(case=case, docket_number=d) for d in dict.fromkeys(docket_numbers) if d
-    )
-    StatusPeriod.objects.create(case=case, status=CaseStatus.REGISTERED, valid_from=registered_on,
-                                source=record_source, recorded_by=actor)
-    _refresh_search_text(case)
-    audit_log(actor=actor, action="case.register", obj=case, after=_snapshot(case))
-    return case
+
+
+def case_registration_rows(
+    case: Case, petitioners: Sequence[Petitioner], docket_numbers: Sequence[str], record_source: str,
+    actor,  # type: ignore[no-untyped-def]
+) -> tuple[list[CasePetitioner], list[UnderlyingMatter], StatusPeriod]:
+    """The rows a registration adds beside the (saved) case: petitioner links, underlying matters and the
+    first status period. Also sets the case's search text (the caller saves it)."""
+    links = [CasePetitioner(case=case, petitioner=p, position=i) for i, p in enumerate(petitioners)]
+    dockets = [d for d in dict.fromkeys(docket_numbers) if d]
+    matters = [UnderlyingMatter(case=case, docket_number=d) for d in dockets]
+    period = StatusPeriod(case=case, status=CaseStatus.REGISTERED, valid_from=case.registered_on,
+                          source=record_source, recorded_by=actor)
+    case.search_text = search_text_of([p.name for p in petitioners], case.summary, dockets)
+    return links, matters, period
 
 
 @transaction.atomic
@@ -299,12 +364,33 @@ def _apply_status(
     *, actor, case: Case, status: str, method: str, effective_on: dt.date,  # type: ignore[no-untyped-def]
     source: str, note: str, action: str,
 ) -> Case:
+    current = _open_period(case)
+    period, before, after = status_change(case, current, status=status, method=method, effective_on=effective_on,
+                                          source=source, note=note, actor=actor)
+    if current is not None:
+        current.save(update_fields=["valid_to"])
+    period.save()
+    Case.objects.filter(pk=case.pk).update(
+        status=case.status, settlement_method=case.settlement_method, status_since=effective_on,
+        closed_on=case.closed_on, version=F("version") + 1, updated_at=timezone.now(),
+    )
+    case.version += 1
+    audit_log(actor=actor, action=action, obj=case, before=before, after=after)
+    return case
+
+
+def status_change(
+    case: Case, current: StatusPeriod | None, *, status: str, method: str,  # type: ignore[no-untyped-def]
+    effective_on: dt.date, source: str, note: str, actor,
+) -> tuple[StatusPeriod, dict[str, Any], dict[str, Any]]:
+    """A status change in memory: checks it, ends the `current` open period, sets the case's status fields
+    and returns the new period with the audit entry's before and after. Saving is the caller's
+    (`_apply_status` one case at a time, bulk imports many)."""
     if status == CaseStatus.CLOSED_SETTLED and method not in SettlementMethod.values:
         raise ValidationError(_("A settled case needs its settlement method."))
     if status != CaseStatus.CLOSED_SETTLED and status != CaseStatus.CLOSED_UNSETTLED:
         method = ""
     _check_not_future(effective_on, "effective_on")
-    current = _open_period(case)
     if current is not None:
         if effective_on < current.valid_from:
             raise ValidationError(
@@ -312,20 +398,13 @@ def _apply_status(
                 % {"date": effective_on, "since": current.valid_from}
             )
         current.valid_to = effective_on
-        current.save(update_fields=["valid_to"])
-    StatusPeriod.objects.create(case=case, status=status, method=method, valid_from=effective_on,
-                                source=source, note=note, recorded_by=actor)
+    period = StatusPeriod(case=case, status=status, method=method, valid_from=effective_on, source=source,
+                          note=note, recorded_by=actor)
     before = {"status": case.status, "settlement_method": case.settlement_method}
     case.status, case.settlement_method, case.status_since = status, method, effective_on
     case.closed_on = effective_on if status in CLOSED_STATUSES else None
-    Case.objects.filter(pk=case.pk).update(
-        status=status, settlement_method=method, status_since=effective_on, closed_on=case.closed_on,
-        version=F("version") + 1, updated_at=timezone.now(),
-    )
-    case.version += 1
-    audit_log(actor=actor, action=action, obj=case, before=before,
-              after={"status": status, "settlement_method": method, "effective_on": effective_on, "note": note})
-    return case
+    after = {"status": status, "settlement_method": method, "effective_on": effective_on, "note": note}
+    return period, before, after
 
 
 @transaction.atomic
@@ -375,7 +454,7 @@ def responsibility_assign(
     if lead_official is None:
         raise ValidationError({"lead_official": _("A lead official must answer for the case.")})
     responsibility, _created = Responsibility.objects.get_or_create(case=case)
-    before = _responsibility_snapshot(responsibility)
+    before = responsibility_snapshot(responsibility)
     for field, value in (("lead_official", lead_official), ("supervising_official", supervising_official),
                          ("watch_officer", watch_officer), ("head_of_unit", head_of_unit), ("plan", plan),
                          ("deadline", deadline), ("goal", goal)):
@@ -386,7 +465,7 @@ def responsibility_assign(
         Case.objects.filter(pk=case.pk).update(deadline=deadline)
         case.deadline = deadline
     audit_log(actor=actor, action="case.assign", obj=case, before=before,
-              after=_responsibility_snapshot(responsibility))
+              after=responsibility_snapshot(responsibility))
     if case.status == CaseStatus.REGISTERED:
         case_transition(actor=actor, case=case, to_status=CaseStatus.IN_PROGRESS,
                         effective_on=effective_on or timezone.localdate(), action="case.assign_status")
@@ -394,10 +473,14 @@ def responsibility_assign(
     return responsibility
 
 
-def _responsibility_snapshot(r: Responsibility) -> dict[str, Any]:
+def responsibility_snapshot(r: Responsibility, handlers: Sequence[Official] | None = None) -> dict[str, Any]:
+    """A responsibility as the audit log records it; `handlers` in their stored order (by unit, then
+    name) when they are not saved yet."""
+    if handlers is None:
+        handlers = list(r.handlers.all()) if r.pk else []
     return {
         "lead_official": str(r.lead_official or ""), "supervising_official": str(r.supervising_official or ""),
-        "handlers": [str(h) for h in r.handlers.all()] if r.pk else [],
+        "handlers": [str(h) for h in handlers],
         "watch_officer": str(r.watch_officer or ""), "head_of_unit": str(r.head_of_unit or ""),
         "plan": r.plan, "deadline": r.deadline, "goal": r.goal,
     }

@@ -137,11 +137,22 @@ def case_create(request: HttpRequest) -> HttpResponse:
                 case = _register(request, form, petitioner_form, chosen)
                 if case is not None:
                     messages.success(request, _("Case %(no)s registered.") % {"no": case.ledger_no})
+                    _warn_terminated(request, case)
                     return redirect("ledger:detail", pk=case.pk)
     return render(request, "ledger/create.html", {
         "form": form, "petitioner_form": petitioner_form, "chosen": chosen, "similar": similar,
         "warnings": warnings,
     })
+
+
+def _warn_terminated(request: HttpRequest, case: Case) -> None:
+    """A terminated case is not handed down again: say so when its petitioner comes back."""
+    earlier = (Case.objects.filter(petitioners__in=case.petitioners.all(), settlement_method="terminated")
+               .exclude(pk=case.pk).distinct().order_by("closed_on"))
+    for old in earlier:
+        messages.warning(request, _("%(no)s of the same petitioner was terminated on %(date)s: a terminated case is "
+                                    "not handed down again. Keep this one only if it is a different matter.")
+                         % {"no": old.ledger_no, "date": old.closed_on})
 
 
 def _chosen_petitioners(request: HttpRequest) -> list:

@@ -6,6 +6,8 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 
 def cell_text(value: Any) -> str:
     """A cell as text, trimmed; whole-number floats (how calamine returns numbers) lose their ".0".
@@ -41,8 +43,6 @@ class ValueProblem(ValueError):
 
 def parse_date(value: Any) -> dt.date | None:
     """An Excel date cell or 2012-01-16, 2012/1/16, 2012.1.16, 2012年1月16日, 20120116."""
-    from django.utils.translation import gettext as _
-
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, dt.datetime):
@@ -62,8 +62,6 @@ def parse_date(value: Any) -> dt.date | None:
 
 def parse_money(value: Any) -> Decimal | None:
     """Yuan with up to two decimals; 1.5万 is 15000, 3,000.50 is 3000.50."""
-    from django.utils.translation import gettext as _
-
     text = cell_code(value).replace(",", "").replace("元", "")
     if not text:
         return None
@@ -80,8 +78,6 @@ def parse_money(value: Any) -> Decimal | None:
 
 
 def parse_flag(value: Any) -> bool:
-    from django.utils.translation import gettext as _
-
     text = cell_code(value).lower()
     if text in TRUE_WORDS:
         return True

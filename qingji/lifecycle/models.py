@@ -161,7 +161,7 @@ class FollowUp(models.Model):
     case = models.ForeignKey("ledger.Case", on_delete=models.CASCADE, related_name="follow_ups")
     sample_check = models.ForeignKey(SampleCheck, null=True, blank=True, on_delete=models.CASCADE,
                                      related_name="items")
-    due_on = models.DateField(_("due on"))
+    due_on = models.DateField(_("visit due on"))
     done_on = models.DateField(_("visited on"), null=True, blank=True)
     visited_by = models.CharField(_("visited by"), max_length=100, blank=True)
     result = models.CharField(_("result"), max_length=20, choices=FollowUpResult.choices, blank=True)

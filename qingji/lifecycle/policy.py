@@ -27,7 +27,8 @@ class Step:
 
 
 STEPS: dict[str, Step] = {s.name: s for s in (
-    Step("unit_leader", _("Unit leader's approval"), _("Unit leader"), "closure.approve", own_unit=True),
+    Step("unit_leader", _("Unit leader's approval"), _("Leader of the handling unit"), "closure.approve",
+         own_unit=True),
     Step("committee", _("Committee acceptance"), _("Supervising committee"), "closure.accept"),
     Step("review_panel", _("Review panel opinion"), _("Termination review panel"), "termination.review_panel",
          own_unit=True),

@@ -264,7 +264,7 @@ def follow_up_record(
     satisfaction: str = "", visited_by: str = "", note: str = "",
 ) -> FollowUp:
     """Record a follow-up visit. "Petitioned again" reopens the case (unless it was terminated)."""
-    locked = FollowUp.objects.select_for_update().select_related("case", "sample_check").get(pk=follow_up.pk)
+    locked = FollowUp.objects.select_for_update().select_related("case", "case__handling_org").get(pk=follow_up.pk)
     case = locked.case
     if locked.sample_check_id:
         require(actor, "sample_check.manage", case.handling_org)

@@ -62,7 +62,7 @@ class Org(models.Model):
 class Official(models.Model):
     """A person who may be named responsible for a case; may or may not have an account."""
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     title = models.CharField(_("title"), max_length=100, blank=True)
     org = models.ForeignKey(Org, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="officials")
     account = models.OneToOneField(

@@ -11,7 +11,7 @@ from qingji.web.forms import BootstrapMixin
 class MatterForm(BootstrapMixin, forms.Form):
     docket_number = forms.CharField(label=_("Docket number"), max_length=100)
     stage = forms.ChoiceField(label=_("Stage"), choices=[("", "—"), *MatterStage.choices], required=False)
-    org = forms.ModelChoiceField(label=_("Unit"), queryset=Org.objects.none(), required=False)
+    org = forms.ModelChoiceField(label=_("Decided by"), queryset=Org.objects.none(), required=False)
 
     def __init__(self, *args, units=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -26,7 +26,7 @@ class ReviewForm(BootstrapMixin, forms.Form):
 
 
 class ActionForm(BootstrapMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("Action"), choices=AccountabilityKind.choices)
+    kind = forms.ChoiceField(label=_("Accountability measure"), choices=AccountabilityKind.choices)
     person = forms.CharField(label=_("Person"), max_length=100)
     date = PastDateField(label=_("Date"))
     note = forms.CharField(label=_("Note"), required=False, max_length=500)

@@ -93,7 +93,7 @@ def audit_export(request: HttpRequest, fmt: str) -> HttpResponse:
     audit_log(actor=request.user, action="audit.export", object_type="audit", ip=client_ip(request),
               after={"format": fmt, "filters": {k: v for k, v in request.GET.items() if v}, "rows": entries.count()})
     headers = [_("Sequence"), _("Time"), _("User"), _("Action"), _("Object type"), _("Object id"), _("Object"),
-               _("Unit"), _("Address")]
+               _("Unit"), _("IP address")]
     stamp = timezone.localdate().strftime("%Y%m%d")
     if fmt == "csv":
         buffer = io.StringIO()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from qingji.accounts.models import User
 from qingji.audit.models import AuditEntry
@@ -81,24 +82,26 @@ def restore(path: Path) -> int:
     """Restore into an empty database: check every checksum first, then the database, then the files.
     Returns the number of files restored."""
     if not database_is_empty():
-        raise BackupError("The database is not empty; restore only into a freshly migrated, empty database.")
+        raise BackupError(_("The database is not empty; restore only into a freshly migrated, empty database."))
     with tempfile.TemporaryDirectory() as work, tarfile.open(path, "r:gz") as archive:
         archive.extractall(work, filter="data")
         root = Path(work)
+        if not (root / MANIFEST).is_file():
+            raise BackupError(_("This file is not a qingji backup (it has no manifest)."))
         manifest = json.loads((root / MANIFEST).read_text())
         for member, expected in manifest.items():
             if not (root / member).is_file() or _sha256(root / member) != expected:
-                raise BackupError(f"Checksum mismatch: {member}")
+                raise BackupError(_("Checksum mismatch: %(member)s") % {"member": member})
         if "database.sqlite3" in manifest:
             if connection.vendor != "sqlite":
-                raise BackupError("This backup is of a SQLite database.")
+                raise BackupError(_("This backup is of a SQLite database."))
             connection.ensure_connection()
             with sqlite3.connect(root / "database.sqlite3") as source:
                 source.backup(connection.connection)
             source.close()
         else:
             if connection.vendor != "postgresql":
-                raise BackupError("This backup is of a PostgreSQL database.")
+                raise BackupError(_("This backup is of a PostgreSQL database."))
             args, env = _pg_env()
             connection.close()
             subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", *args,

@@ -17,10 +17,10 @@ from django.views.decorators.http import require_POST
 
 from qingji.accounts.models import User, UserSession
 from qingji.accounts.roles import has_capability
+from qingji.accounts.services import end_session
 from qingji.audit.services import audit_log, client_ip
 from qingji.organisations.selectors import visible_orgs
 from qingji.security.policy import policy_rows
-from qingji.security.signals import end_session
 
 
 def _require(request: HttpRequest) -> None:

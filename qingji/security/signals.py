@@ -1,8 +1,6 @@
 """At sign-in: remember when (absolute session limit) and end the account's other sessions;
 audit lockouts."""
 
-from importlib import import_module
-
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out
@@ -10,13 +8,9 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from qingji.accounts.models import User, UserSession
+from qingji.accounts.services import end_session
 from qingji.audit.services import audit_log, client_ip
 from qingji.security.policy import LOGIN_AT_KEY, OTP_ENROLLED_KEY, otp_enrolled
-
-
-def end_session(session_key: str) -> None:
-    import_module(settings.SESSION_ENGINE).SessionStore(session_key).delete()
-    UserSession.objects.filter(session_key=session_key).delete()
 
 
 @receiver(user_logged_in)

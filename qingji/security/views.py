@@ -2,6 +2,7 @@
 and the CSRF failure page."""
 
 import secrets
+from base64 import b32encode
 
 import segno
 from django import forms
@@ -14,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
@@ -34,7 +35,7 @@ class BootstrapPasswordChangeForm(BootstrapMixin, PasswordChangeForm):
 
 
 class TokenForm(BootstrapMixin, forms.Form):
-    token = forms.CharField(label=gettext_lazy("Code"), max_length=16,
+    token = forms.CharField(label=pgettext_lazy("one-time password", "Code"), max_length=16,
                             widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
 
 
@@ -112,7 +113,10 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             return render(request, "security/recovery_codes.html", {"codes": codes})
         form.add_error("token", _("The code does not match. Check the time on your phone and try again."))
     qr = segno.make(device.config_url, error="m")
-    context = {"form": form, "qr_svg": qr.svg_inline(scale=4, border=2), "key": device.key,
+    # Authenticator apps take a typed key in Base32 (the device keeps it in hexadecimal).
+    base32 = b32encode(device.bin_key).decode().rstrip("=")
+    key = " ".join(base32[i:i + 4] for i in range(0, len(base32), 4))
+    context = {"form": form, "qr_svg": qr.svg_inline(scale=4, border=2), "key": key,
                "otp_mandatory": user.is_admin_role}
     return render(request, "security/otp_setup.html", context)
 

@@ -2,6 +2,8 @@ import datetime as dt
 
 import pytest
 
+from qingji.audit.models import AuditEntry
+from qingji.audit.services import verify_chain
 from qingji.exchange.importer import import_ledger
 from qingji.ledger.models import Case, CaseStatus, Petitioner, StatusPeriod
 from qingji.lib.problems import InputRejected
@@ -108,3 +110,37 @@ def test_a_user_imports_only_into_their_scope(city, users, tmp_path):
 def test_a_dry_run_counts_but_writes_nothing(city, tmp_path):
     result = run(write(tmp_path / "l.xlsx", [row(台账编号="DR-1")]), dry_run=True)
     assert result.created == 1 and not Case.objects.exists()
+
+
+def test_officials_are_found_in_the_nearest_unit_so_a_second_import_changes_nothing(city, tmp_path):
+    """A court's 王芳 and the intermediate court's 王芳(院长) are two people: each case keeps its own."""
+    path = write(tmp_path / "l.xlsx", [row(台账编号="O-1", 包案领导="王芳", 承办人="王芳"),
+                                       row(台账编号="O-2", 责任单位="QH-ZY", 包案领导="王芳(院长)", 承办人="李强")])
+    run(path)
+    result = run(path)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
+    first, second = (Case.objects.get(ledger_no=n).responsibility.lead_official for n in ("O-1", "O-2"))
+    assert (first.org.code, first.title, second.org.code, second.title) == ("QH-QY-FY", "", "QH-ZY", "院长")
+
+
+def test_a_large_workbook_is_written_in_batches_with_the_same_history(city, tmp_path):
+    """More rows than one batch; repeat petitioners across batches are matched, not duplicated."""
+    from qingji.exchange.importer import BATCH_SIZE
+    from qingji.exchange.sample import write_sample_workbook
+
+    count = BATCH_SIZE + 500
+    path = write_sample_workbook(tmp_path / "big.xlsx", count, ["QH-QY-FY", "QH-HY-FY"])
+    done = []
+    result = import_ledger(path, path.name, progress=done.append)
+    assert result.created == count and done == [BATCH_SIZE, count]
+    numbers = Petitioner.objects.exclude(id_number_digest="").values_list("id_number_digest", flat=True)
+    assert len(numbers) == len(set(numbers)) < count
+    assert StatusPeriod.objects.filter(valid_to__isnull=True).count() == count
+    closed = Case.objects.filter(status=CaseStatus.CLOSED_SETTLED).first()
+    assert list(closed.status_periods.values_list("status", flat=True)) == [
+        CaseStatus.REGISTERED, CaseStatus.IN_PROGRESS, CaseStatus.CLOSED_SETTLED]
+    assert AuditEntry.objects.filter(action="case.register").count() == count
+    assert AuditEntry.objects.filter(action="case.record_status").count() == \
+        Case.objects.exclude(status=CaseStatus.IN_PROGRESS).count()
+    assert not list(verify_chain())
+    assert run(path).unchanged == count

@@ -141,3 +141,15 @@ def test_the_statistics_page_shows_each_units_rebounds(client, login, users, cit
     earlier = client.get("/reports/", {"as_of": days_ago(3).isoformat()}).content.decode()
     row = earlier[earlier.index("清源区人民法院</td>"):]
     assert row[:row.index("</tr>")].endswith('<td class="text-end">0</td>')
+
+
+def test_registering_a_terminated_petitioner_again_warns_that_it_is_not_handed_down_again(client, login, users,
+                                                                                          city):
+    old = make_case(city["QH-QY-FY"], registered_on=START, status=CaseStatus.CLOSED_SETTLED, method="terminated",
+                    closed_on=days_ago(50), name="屈长林")
+    petitioner = old.petitioners.get()
+    login(users["court_a"])
+    response = client.post("/cases/new/", {
+        "petitioner": [petitioner.pk], "handling_org": city["QH-QY-FY"].pk, "summary": "仍要求再审",
+        "source": "city_committee", "registered_on": days_ago(0).isoformat()}, follow=True)
+    assert f"{old.ledger_no}" in response.content.decode() and "不再交办" in response.content.decode()

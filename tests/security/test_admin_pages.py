@@ -73,3 +73,33 @@ def test_the_security_administrator_ends_a_session(client, users, login):
     assert "court" in client.get(reverse("security:sessions")).content.decode()
     client.post(reverse("security:session_end", args=[row.pk]))
     assert other.get(reverse("web:dashboard")).status_code == 302
+
+
+def test_deactivating_an_account_ends_its_sessions_at_once(client, users, login):
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    from qingji.accounts.models import UserSession
+    from tests.conftest import PASSWORD
+
+    court = users["court"]
+    other = Client()
+    signed_in = other.post(reverse("web:login"), {"username": "court", "password": PASSWORD})
+    assert signed_in.status_code == 302 and other.get(reverse("ledger:list")).status_code == 200
+    key = other.session.session_key
+    assert Session.objects.filter(session_key=key).exists()
+
+    login(users["sysadmin"])
+    client.post(reverse("security:account_active", args=[court.pk]), {"active": "0"})
+    court.refresh_from_db()
+    assert not court.is_active
+    # The session's data is gone from the server, and its next request goes to the sign-in page.
+    assert not Session.objects.filter(session_key=key).exists()
+    assert not UserSession.objects.filter(user=court).exists()
+    assert other.get(reverse("ledger:list"))["Location"].startswith(reverse("web:login"))
+    entry = AuditEntry.objects.filter(action="account.deactivate").latest("seq")
+    assert entry.after == {"sessions_ended": 1}
+    # Nor can the account sign in again until it is reactivated.
+    assert other.post(reverse("web:login"), {"username": "court", "password": PASSWORD}).status_code == 200
+    client.post(reverse("security:account_active", args=[court.pk]), {"active": "1"})
+    assert other.post(reverse("web:login"), {"username": "court", "password": PASSWORD}).status_code == 302

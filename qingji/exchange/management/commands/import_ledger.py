@@ -37,7 +37,8 @@ class Command(BaseCommand):
             raise CommandError(_("No campaign with code %(code)s.") % {"code": campaign}, returncode=2)
         try:
             with transaction.atomic():
-                result = import_ledger(path, path.name, sheet=sheet, dry_run=dry_run)
+                result = import_ledger(path, path.name, sheet=sheet, dry_run=dry_run,
+                                       progress=self._progress if options["verbosity"] >= 2 else None)
                 if chosen is not None:
                     CampaignCase.objects.bulk_create(
                         [CampaignCase(campaign=chosen, case_id=pk, by_hand=True) for pk in result.case_ids],
@@ -54,3 +55,7 @@ class Command(BaseCommand):
             self.stdout.write(_("Ignored column: %(column)s") % {"column": column})
         summary = _("%(created)d new, %(updated)d updated, %(unchanged)d unchanged.") % vars(result)
         self.stdout.write((_("Dry run, nothing written: ") if dry_run else "") + summary)
+
+    def _progress(self, rows: int) -> None:
+        self.stderr.write(_("%(n)d rows checked…") % {"n": rows})
+        self.stderr.flush()

@@ -1,10 +1,20 @@
 """`qingji backup FILE`: a consistent online backup of the database and the uploaded files."""
 
+import subprocess
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from qingji.security.backup import backup
+
+
+def describe(error: Exception) -> str:
+    """The reason to show: a failed pg_dump/pg_restore tells it on its standard error."""
+    if isinstance(error, subprocess.CalledProcessError):
+        output = error.stderr.decode(errors="replace") if isinstance(error.stderr, bytes) else error.stderr
+        return (output or "").strip() or str(error)
+    return str(error)
 
 
 class Command(BaseCommand):
@@ -16,6 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, file: str, **options) -> None:  # type: ignore[no-untyped-def]
         try:
             manifest = backup(Path(file))
-        except (OSError, Exception) as error:
-            raise CommandError(f"Backup failed: {error}") from error
-        self.stdout.write(f"{file}: {len(manifest)} members, SHA-256 manifest included.")
+        except (OSError, subprocess.SubprocessError) as error:
+            raise CommandError(_("Backup failed: %(error)s") % {"error": describe(error)}) from error
+        self.stdout.write(_("%(file)s: %(n)d members, SHA-256 manifest included.")
+                          % {"file": file, "n": len(manifest)})

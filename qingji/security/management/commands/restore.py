@@ -1,12 +1,16 @@
 """`qingji restore FILE`: restore a backup into an empty database, then verify the audit chain."""
 
+import subprocess
+import tarfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from qingji.audit.models import AuditEntry
 from qingji.audit.services import verify_chain
 from qingji.security.backup import BackupError, restore
+from qingji.security.management.commands.backup import describe
 
 
 class Command(BaseCommand):
@@ -18,10 +22,10 @@ class Command(BaseCommand):
     def handle(self, *args, file: str, **options) -> None:  # type: ignore[no-untyped-def]
         try:
             files = restore(Path(file))
-        except (BackupError, OSError, ValueError) as error:
-            raise CommandError(f"Restore refused: {error}") from error
-        self.stdout.write(f"Restored the database and {files} files.")
+        except (BackupError, OSError, ValueError, tarfile.TarError, subprocess.SubprocessError) as error:
+            raise CommandError(_("Restore refused: %(error)s") % {"error": describe(error)}) from error
+        self.stdout.write(_("Restored the database and %(n)d files.") % {"n": files})
         breaks = list(verify_chain())
         if breaks:
-            raise CommandError(f"Restored, but the audit chain is broken in {len(breaks)} place(s).")
-        self.stdout.write(f"The audit chain is intact: {AuditEntry.objects.count()} entries verified.")
+            raise CommandError(_("Restored, but the audit chain is broken in %(n)d place(s).") % {"n": len(breaks)})
+        self.stdout.write(_("The audit chain is intact: %(n)d entries verified.") % {"n": AuditEntry.objects.count()})

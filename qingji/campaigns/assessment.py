@@ -1,0 +1,91 @@
+"""考核: a score per unit at the end of a campaign, from configurable weights, with the veto (一票否决).
+
+Components (each 0–100): settlement rate; overdue (share of cases not overdue); rebound (share of cases not
+reopened) and sample-check pass rate from the lifecycle part when it is installed; bulletins (100, less
+`criticism_penalty` per criticism, plus `commendation_bonus` per commendation, within 0–100). A component
+that cannot be computed is left out and the remaining weights count.
+"""
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from qingji.campaigns.models import AssessmentVeto, Campaign
+from qingji.organisations.models import Org
+from qingji.reports.selectors import summary
+
+CRITICISM_PENALTY = Decimal(25)
+COMMENDATION_BONUS = Decimal(10)
+
+
+def lifecycle_sources() -> dict[str, Any]:
+    """The lifecycle part's selectors, when it is installed."""
+    try:
+        from qingji.lifecycle import selectors  # type: ignore[import-not-found]
+    except ImportError:
+        return {}
+    found = {}
+    for name in ("rebounds_by_unit", "sample_check_pass_rates"):
+        if hasattr(selectors, name):
+            found[name] = getattr(selectors, name)
+    return found
+
+
+def _clamp(value: Decimal) -> Decimal:
+    return max(Decimal(0), min(Decimal(100), value))
+
+
+def _bulletin_component(campaign: Campaign, as_of: dt.date) -> dict[str, Decimal]:
+    scores: dict[str, Decimal] = {}
+    for bulletin in campaign.bulletins.filter(as_of__lte=as_of):
+        for row in bulletin.snapshot["rows"]:
+            score = scores.setdefault(row["org"], Decimal(100))
+            score -= CRITICISM_PENALTY if row["criticised"] else 0
+            score += COMMENDATION_BONUS if row["commended"] else 0
+            scores[row["org"]] = score
+    return {code: _clamp(score) for code, score in scores.items()}
+
+
+def assessment(campaign: Campaign, as_of: dt.date) -> dict[str, Any]:
+    report = summary(org=campaign.organiser, campaign=campaign, as_of=as_of)
+    orgs = {o.code: o for o in Org.objects.filter(code__in=[r["org"] for r in report["by_org"]])}
+    ids = [o.pk for o in orgs.values()]
+    lifecycle = lifecycle_sources()
+    rebounds = lifecycle["rebounds_by_unit"](ids, campaign=campaign, as_of=as_of) \
+        if "rebounds_by_unit" in lifecycle else None
+    passes = lifecycle["sample_check_pass_rates"](ids, as_of=as_of) if "sample_check_pass_rates" in lifecycle \
+        else None
+    bulletins = _bulletin_component(campaign, as_of) if campaign.bulletins.filter(as_of__lte=as_of).exists() \
+        else None
+    vetoes = {v.org_id: v.reason for v in AssessmentVeto.objects.filter(campaign=campaign)}
+    weights = {k: Decimal(str(v)) for k, v in campaign.all_weights.items()}
+    rows = []
+    for row in report["by_org"]:
+        org = orgs[row["org"]]
+        total = Decimal(row["total"])
+        parts: dict[str, Decimal | None] = {
+            "settlement_rate": Decimal(row["settled"]) * 100 / total,
+            "overdue": 100 - Decimal(row["overdue"]) * 100 / total,
+            "rebound": _clamp(100 - Decimal(rebounds.get(org.pk, 0)) * 100 / total) if rebounds is not None
+            else None,
+            "sample_check": Decimal(passes[org.pk]) if passes is not None and passes.get(org.pk) is not None
+            else None,
+            "bulletins": bulletins.get(row["org"], Decimal(100)) if bulletins is not None else None,
+        }
+        counted = {k: v for k, v in parts.items() if v is not None and weights.get(k)}
+        weight = sum(weights[k] for k in counted)
+        score = sum(weights[k] * v for k, v in counted.items()) / weight if weight else None
+        rows.append({
+            "org": row["org"], "name": row["name"], "total": row["total"], "settled": row["settled"],
+            "overdue": row["overdue"], "settlement_rate": row["settlement_rate"],
+            "components": {k: _text(v) for k, v in parts.items()},
+            "score": _text(score), "veto": vetoes.get(org.pk), "org_id": org.pk,
+        })
+    rows.sort(key=lambda r: (r["veto"] is not None, -Decimal(r["score"] or -1), r["org"]))
+    return {"as_of": as_of.isoformat(), "weights": {k: str(v) for k, v in weights.items()}, "rows": rows,
+            "absent": [k for k, missing in (("rebound", rebounds is None), ("sample_check", passes is None),
+                                            ("bulletins", bulletins is None)) if missing]}
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):.1f}"

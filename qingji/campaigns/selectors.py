@@ -1,0 +1,143 @@
+"""Scoped reads of campaigns: which a user may see, the progress figures, the next milestone."""
+
+import datetime as dt
+import math
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from qingji.campaigns.models import Bulletin, Campaign, ExplanationTask, Milestone
+from qingji.ledger.selectors import visible_cases
+from qingji.organisations.models import Org
+from qingji.organisations.selectors import org_in_scope, visible_orgs
+
+
+def _covers(committee: Org, org: Org) -> bool:
+    return org_in_scope(org, committee)
+
+
+def visible_campaigns(user) -> QuerySet[Campaign]:  # type: ignore[no-untyped-def]
+    """Campaigns organised by a unit in the user's scope, or by a committee whose scope holds the user's unit."""
+    if not getattr(user, "is_authenticated", False) or user.org_id is None:
+        return Campaign.objects.none()
+    mine = visible_orgs(user).values_list("pk", flat=True)
+    ids = [c.pk for c in Campaign.objects.select_related("organiser")
+           if c.organiser_id in set(mine) or _covers(c.organiser, user.org)]
+    return Campaign.objects.filter(pk__in=ids).select_related("organiser")
+
+
+def get_visible_campaign(user, code: str) -> Campaign:  # type: ignore[no-untyped-def]
+    campaign = visible_campaigns(user).filter(code=code).first()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def can_manage(user, campaign: Campaign) -> bool:  # type: ignore[no-untyped-def]
+    """The organiser's own committee (or one above it) runs the campaign."""
+    return visible_orgs(user).filter(pk=campaign.organiser_id).exists()
+
+
+def get_visible_bulletin(user, code: str, number: int) -> Bulletin:  # type: ignore[no-untyped-def]
+    campaign = get_visible_campaign(user, code)
+    bulletin = campaign.bulletins.filter(number=number).first()
+    if bulletin is None:
+        raise Http404
+    return bulletin
+
+
+def visible_explanations(user) -> QuerySet[ExplanationTask]:  # type: ignore[no-untyped-def]
+    """A unit sees its own tasks; a committee those of the units in its scope."""
+    return (ExplanationTask.objects.filter(org__in=visible_orgs(user))
+            .select_related("org", "head", "campaign", "bulletin"))
+
+
+def milestone_in_force(campaign: Campaign, as_of: dt.date) -> Milestone | None:
+    """The latest milestone whose date has passed by the end of `as_of`."""
+    return campaign.milestones.filter(date__lte=as_of).order_by("-date").first()
+
+
+def next_milestone(campaign: Campaign, as_of: dt.date) -> Milestone | None:
+    return campaign.milestones.filter(date__gt=as_of).order_by("date").first()
+
+
+def cases_needed(settled: int, total: int, target: Decimal) -> int:
+    """How many more settled cases reach `target` per cent of `total` (never negative)."""
+    return max(0, math.ceil(Decimal(total) * target / 100 - settled))
+
+
+def campaign_cases(user, campaign: Campaign):  # type: ignore[no-untyped-def]
+    return visible_cases(user).filter(campaign_memberships__campaign=campaign)
+
+
+def meets(row: dict[str, Any], target: Decimal | None) -> bool | None:
+    if target is None or not row["total"]:
+        return None
+    return Decimal(row["settled"]) * 100 >= target * row["total"]
+
+
+def chart_days(campaign: Campaign, as_of: dt.date, points: int = 12) -> list[dt.date]:
+    """About `points` evenly spaced days (a week apart at least) from the campaign's start to `as_of` (or its
+    end), with the milestone dates passed: each day is two filtered counts in the trend query."""
+    last = min(as_of, campaign.ends_on)
+    step = max(7, (last - campaign.starts_on).days // points)
+    days = {last}
+    day = campaign.starts_on
+    while day < last:
+        days.add(day)
+        day += dt.timedelta(days=step)
+    days.update(m.date for m in campaign.milestones.all() if m.date <= last)
+    return sorted(days)
+
+
+def progress(user, campaign: Campaign, as_of: dt.date) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """The campaign as the user's scope sees it: the summary, each milestone met or missed, what the next one
+    needs, each unit against the milestone in force. Every figure comes from the reports computation."""
+    from qingji.reports.selectors import settlement_trend, summary
+
+    scope = visible_cases(user)
+    report = summary(org=user.org, campaign=campaign, as_of=as_of, cases=scope)
+    cases = scope.filter(campaign_memberships__campaign=campaign)
+    milestones = list(campaign.milestones.all())
+    passed = [m for m in milestones if m.date <= as_of]
+    actual = {p["date"]: p for p in settlement_trend(cases, [m.date for m in passed])}
+    rows = []
+    for m in milestones:
+        point = actual.get(m.date.isoformat())
+        rows.append({"date": m.date, "target": m.target_rate, "passed": point is not None,
+                     "actual": point["settlement_rate"] if point else None,
+                     "met": meets(point, m.target_rate) if point else None})
+    in_force = passed[-1] if passed else None
+    coming = next((m for m in milestones if m.date > as_of), None)
+    units = []
+    for row in report["by_org"]:
+        units.append({**row, "meets": meets(row, in_force.target_rate) if in_force else None,
+                      "needed": cases_needed(row["settled"], row["total"], coming.target_rate) if coming else None})
+    return {
+        "report": report, "milestones": rows, "in_force": in_force, "next": coming, "units": units,
+        "needed": cases_needed(report["settled"], report["total"], coming.target_rate) if coming else None,
+        "behind": in_force is not None and report["total"] > 0 and not meets(report, in_force.target_rate),
+    }
+
+
+def progress_chart(user, campaign: Campaign, as_of: dt.date, units: list[dict[str, Any]]) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Actual settlement rate (all units and each unit) against the milestones, as an ECharts option. Each
+    point is the reports computation as of that day (one grouped query gives every unit's figures)."""
+    from qingji.reports import charts
+    from qingji.reports.selectors import summary
+
+    scope = visible_cases(user)
+    reports = [summary(org=user.org, campaign=campaign, as_of=day, cases=scope) for day in chart_days(campaign, as_of)]
+    option = charts.trend_line([{"date": r["as_of"], "settlement_rate": r["settlement_rate"]} for r in reports],
+                               [{"date": m.date.isoformat(), "target": m.target_rate}
+                                for m in campaign.milestones.all()])
+    for unit in units[:8]:
+        rates = [next((row["settlement_rate"] for row in r["by_org"] if row["org"] == unit["org"]), None)
+                 for r in reports]
+        option["series"].append({"type": "line", "name": unit["name"], "smooth": True, "showSymbol": False,
+                                 "lineStyle": {"width": 1},
+                                 "data": [[r["as_of"], float(v) if v is not None else None]
+                                          for r, v in zip(reports, rates, strict=True)]})
+    return option

@@ -1,0 +1,234 @@
+"""Campaign set-up and membership: who is in a campaign is decided here, by its scope rules or by hand."""
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from qingji.accounts.roles import has_capability
+from qingji.audit.services import audit_log
+from qingji.campaigns.models import (
+    DEFAULT_RULES,
+    DEFAULT_WEIGHTS,
+    AssessmentVeto,
+    Campaign,
+    CampaignCase,
+    Milestone,
+    Phase,
+)
+from qingji.ledger.models import Case, CaseStatus, Source
+from qingji.ledger.selectors import cases_in_org_scope
+from qingji.organisations.models import Org
+from qingji.organisations.selectors import visible_orgs
+from qingji.reports.selectors import periods_as_of
+
+
+def require_manager(actor, campaign: Campaign | None = None, capability: str = "campaign.manage") -> None:  # type: ignore[no-untyped-def]
+    """`actor=None` is the system (commands, demo, tests)."""
+    if actor is None:
+        return
+    if not has_capability(actor, capability):
+        raise PermissionDenied(_("Your role does not allow this."))
+    if campaign is not None and not visible_orgs(actor).filter(pk=campaign.organiser_id).exists():
+        raise PermissionDenied(_("This campaign is run by another committee."))
+
+
+def _validate(*, code: str, name: str, starts_on: dt.date, ends_on: dt.date, sources: Sequence[str],
+              phases: Sequence[tuple[str, dt.date, dt.date]], milestones: Sequence[tuple[dt.date, Decimal]],
+              rules: dict[str, Any], weights: dict[str, Any]) -> None:
+    errors: dict[str, list[str]] = {}
+    if not code.strip():
+        errors["code"] = [_("A campaign needs a code.")]
+    if not name.strip():
+        errors["name"] = [_("A campaign needs a name.")]
+    if ends_on < starts_on:
+        errors["ends_on"] = [_("The campaign ends before it starts.")]
+    if set(sources) - set(Source.values):
+        errors["sources"] = [_("Unknown source.")]
+    for phase, start, end in phases:
+        if end < start:
+            errors.setdefault("phases", []).append(_("Phase “%(name)s” ends before it starts.") % {"name": phase})
+    for day, target in milestones:
+        if not Decimal(0) <= target <= Decimal(100):
+            errors.setdefault("milestones", []).append(_("A target rate is between 0 and 100 (%(date)s).")
+                                                       % {"date": day})
+    if len({day for day, _t in milestones}) != len(milestones):
+        errors.setdefault("milestones", []).append(_("Two milestones on the same date."))
+    if set(rules) - set(DEFAULT_RULES):
+        errors["rules"] = [_("Unknown bulletin rule.")]
+    if set(weights) - set(DEFAULT_WEIGHTS) or any(Decimal(str(w)) < 0 for w in weights.values()):
+        errors["weights"] = [_("Weights are the five components, none negative.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _snapshot(campaign: Campaign) -> dict[str, Any]:
+    return {
+        "code": campaign.code, "name": campaign.name, "organiser": campaign.organiser.code,
+        "starts_on": campaign.starts_on, "ends_on": campaign.ends_on, "cutoff_date": campaign.cutoff_date,
+        "sources": campaign.sources, "units": sorted(campaign.units.values_list("code", flat=True)),
+        "bulletin_cadence": campaign.bulletin_cadence, "rules": campaign.rules, "weights": campaign.weights,
+        "phases": [[p.name, p.starts_on, p.ends_on] for p in campaign.phases.all()],
+        "milestones": [[m.date, str(m.target_rate)] for m in campaign.milestones.all()],
+    }
+
+
+def _set_children(campaign: Campaign, phases: Sequence[tuple[str, dt.date, dt.date]],
+                  milestones: Sequence[tuple[dt.date, Decimal]], units: Sequence[Org]) -> None:
+    campaign.phases.all().delete()
+    Phase.objects.bulk_create(Phase(campaign=campaign, name=name, starts_on=start, ends_on=end, position=i)
+                              for i, (name, start, end) in enumerate(phases))
+    campaign.milestones.all().delete()
+    Milestone.objects.bulk_create(Milestone(campaign=campaign, date=day, target_rate=target)
+                                  for day, target in milestones)
+    campaign.units.set(units)
+
+
+@transaction.atomic
+def campaign_create(
+    *, actor, code: str, name: str, organiser: Org, starts_on: dt.date, ends_on: dt.date,  # type: ignore[no-untyped-def]
+    cutoff_date: dt.date | None = None, sources: Sequence[str] = (), units: Sequence[Org] = (),
+    phases: Sequence[tuple[str, dt.date, dt.date]] = (), milestones: Sequence[tuple[dt.date, Decimal]] = (),
+    bulletin_cadence: str = "monthly", rules: dict[str, Any] | None = None, weights: dict[str, Any] | None = None,
+) -> Campaign:
+    require_manager(actor)
+    if actor is not None and organiser.pk != actor.org_id:
+        raise PermissionDenied(_("A campaign is organised by your own committee."))
+    if not organiser.is_committee:
+        raise ValidationError({"organiser": _("A campaign is organised by a political-legal committee.")})
+    rules, weights = rules or {}, weights or {}
+    _validate(code=code, name=name, starts_on=starts_on, ends_on=ends_on, sources=sources, phases=phases,
+              milestones=milestones, rules=rules, weights=weights)
+    if Campaign.objects.filter(code=code.strip()).exists():
+        raise ValidationError({"code": _("Another campaign has this code.")})
+    campaign = Campaign.objects.create(
+        code=code.strip(), name=name.strip(), organiser=organiser, starts_on=starts_on, ends_on=ends_on,
+        cutoff_date=cutoff_date, sources=list(sources), bulletin_cadence=bulletin_cadence, rules=rules,
+        weights=weights, created_by=actor)
+    _set_children(campaign, phases, milestones, units)
+    audit_log(actor=actor, action="campaign.create", obj=campaign, after=_snapshot(campaign))
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(
+    *, actor, campaign: Campaign, name: str, starts_on: dt.date, ends_on: dt.date,  # type: ignore[no-untyped-def]
+    cutoff_date: dt.date | None, sources: Sequence[str], units: Sequence[Org],
+    phases: Sequence[tuple[str, dt.date, dt.date]], milestones: Sequence[tuple[dt.date, Decimal]],
+    bulletin_cadence: str, rules: dict[str, Any], weights: dict[str, Any],
+) -> Campaign:
+    require_manager(actor, campaign)
+    _validate(code=campaign.code, name=name, starts_on=starts_on, ends_on=ends_on, sources=sources, phases=phases,
+              milestones=milestones, rules=rules, weights=weights)
+    before = _snapshot(campaign)
+    for field, value in (("name", name.strip()), ("starts_on", starts_on), ("ends_on", ends_on),
+                         ("cutoff_date", cutoff_date), ("sources", list(sources)),
+                         ("bulletin_cadence", bulletin_cadence), ("rules", rules), ("weights", weights)):
+        setattr(campaign, field, value)
+    campaign.save()
+    _set_children(campaign, phases, milestones, units)
+    audit_log(actor=actor, action="campaign.update", obj=campaign, before=before, after=_snapshot(campaign))
+    return campaign
+
+
+def scope_matches(campaign: Campaign):  # type: ignore[no-untyped-def]
+    """The cases the campaign's rules take in: in the organiser's scope and the chosen units, from the
+    chosen sources, registered by the cut-off date and not settled as of it."""
+    cases = cases_in_org_scope(campaign.organiser)
+    units = list(campaign.units.all())
+    if units:
+        condition = Q()
+        for unit in units:
+            condition |= Q(handling_org__path__startswith=unit.path)
+        cases = cases.filter(condition)
+    if campaign.sources:
+        cases = cases.filter(source__in=campaign.sources)
+    if campaign.cutoff_date:
+        cutoff = campaign.cutoff_date
+        cases = cases.filter(registered_on__lte=cutoff)
+        settled = periods_as_of(cases, cutoff).filter(status=CaseStatus.CLOSED_SETTLED).values("case_id")
+        cases = cases.exclude(pk__in=settled)
+    return cases
+
+
+@transaction.atomic
+def campaign_apply_scope(*, actor, campaign: Campaign) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """(Re)apply the scope rules: cases that match join; cases that joined by the rules and no longer match
+    leave; cases added by hand stay."""
+    require_manager(actor, campaign)
+    matching = set(scope_matches(campaign).values_list("pk", flat=True))
+    present = dict(campaign.memberships.values_list("case_id", "by_hand"))
+    added = matching - set(present)
+    removed = {pk for pk, by_hand in present.items() if not by_hand and pk not in matching}
+    CampaignCase.objects.bulk_create(CampaignCase(campaign=campaign, case_id=pk, added_by=actor) for pk in added)
+    campaign.memberships.filter(case_id__in=removed).delete()
+    result = {"added": len(added), "removed": len(removed), "total": campaign.memberships.count()}
+    audit_log(actor=actor, action="campaign.apply_scope", obj=campaign, after=result)
+    return result
+
+
+@transaction.atomic
+def campaign_add_case(*, actor, campaign: Campaign, case: Case) -> CampaignCase:  # type: ignore[no-untyped-def]
+    """Add a case by hand (it stays when the rules are applied again)."""
+    require_manager(actor, campaign)
+    if not cases_in_org_scope(campaign.organiser).filter(pk=case.pk).exists():
+        raise ValidationError(_("This case is outside the organising committee's scope."))
+    membership, created = CampaignCase.objects.get_or_create(
+        campaign=campaign, case=case, defaults={"by_hand": True, "added_by": actor})
+    if not created and not membership.by_hand:
+        membership.by_hand = True
+        membership.save(update_fields=["by_hand"])
+    audit_log(actor=actor, action="campaign.add_case", obj=campaign, after={"case": case.ledger_no})
+    return membership
+
+
+@transaction.atomic
+def campaign_remove_case(*, actor, campaign: Campaign, case: Case) -> None:  # type: ignore[no-untyped-def]
+    require_manager(actor, campaign)
+    deleted, _n = campaign.memberships.filter(case=case).delete()
+    if deleted:
+        audit_log(actor=actor, action="campaign.remove_case", obj=campaign, after={"case": case.ledger_no})
+
+
+@transaction.atomic
+def veto_record(*, actor, campaign: Campaign, org: Org, reason: str) -> AssessmentVeto:  # type: ignore[no-untyped-def]
+    """一票否决: void the unit's rating in this campaign, with the reason."""
+    require_manager(actor, campaign, "assessment.veto")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the veto.")})
+    veto, _created = AssessmentVeto.objects.update_or_create(
+        campaign=campaign, org=org, defaults={"reason": reason.strip(), "recorded_by": actor})
+    audit_log(actor=actor, action="campaign.veto", obj=campaign, after={"org": org.code, "reason": veto.reason})
+    return veto
+
+
+@transaction.atomic
+def veto_withdraw(*, actor, campaign: Campaign, org: Org) -> None:  # type: ignore[no-untyped-def]
+    require_manager(actor, campaign, "assessment.veto")
+    deleted, _n = AssessmentVeto.objects.filter(campaign=campaign, org=org).delete()
+    if deleted:
+        audit_log(actor=actor, action="campaign.veto_withdraw", obj=campaign, after={"org": org.code})
+
+
+@transaction.atomic
+def explanation_submit(*, actor, task, text: str, submitted_on: dt.date):  # type: ignore[no-untyped-def]
+    """书面说明: the unit submits its head's written explanation; the task is then done."""
+    from qingji.campaigns.models import ExplanationStatus
+
+    if actor is not None and (not has_capability(actor, "explanation.submit") or actor.org_id != task.org_id):
+        raise PermissionDenied(_("The criticised unit itself submits the explanation."))
+    if task.status == ExplanationStatus.SUBMITTED:
+        raise ValidationError(_("This explanation was already submitted."))
+    if not text.strip():
+        raise ValidationError({"text": _("Write the explanation.")})
+    task.text, task.submitted_on, task.submitted_by = text.strip(), submitted_on, actor
+    task.status = ExplanationStatus.SUBMITTED
+    task.save(update_fields=["text", "submitted_on", "submitted_by", "status"])
+    audit_log(actor=actor, action="explanation.submit", obj=task, after={"submitted_on": submitted_on,
+                                                                          "text": task.text})
+    return task

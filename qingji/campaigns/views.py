@@ -1,0 +1,250 @@
+"""专项活动 pages: set-up, progress, bulletins, written explanations and the assessment.
+Thin views: scope through selectors, writes through services."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qingji.accounts.roles import has_capability
+from qingji.audit.services import audit_log
+from qingji.campaigns import assessment as assessment_module
+from qingji.campaigns import selectors, services
+from qingji.campaigns.bulletins import bulletin_issue, next_bulletin_due
+from qingji.campaigns.forms import CampaignForm, ExplanationForm, IssueForm
+from qingji.campaigns.render import bulletin_docx
+from qingji.ledger.models import Case, Source
+from qingji.ledger.selectors import visible_cases
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _require(request: HttpRequest, capability: str) -> None:
+    if not has_capability(request.user, capability):
+        raise PermissionDenied
+
+
+def _as_of(request: HttpRequest) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "campaign.view")
+    campaigns = selectors.visible_campaigns(request.user).order_by("-starts_on", "code")
+    return render(request, "campaigns/list.html", {
+        "campaigns": campaigns, "can_create": has_capability(request.user, "campaign.manage")
+        and request.user.org.is_committee})
+
+
+@login_required
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    _require(request, "campaign.manage")
+    organiser = request.user.org
+    if not organiser.is_committee:
+        raise PermissionDenied
+    form = CampaignForm(request.POST or None, organiser=organiser,
+                        initial=CampaignForm.initial_for(None, timezone.localdate()))
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_create(actor=request.user, code=form.cleaned_data["code"],
+                                                organiser=organiser, **form.service_kwargs())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Campaign %(code)s set up.") % {"code": campaign.code})
+            return redirect("campaigns:detail", code=campaign.code)
+    return render(request, "campaigns/form.html", {"form": form, "campaign": None})
+
+
+@login_required
+def campaign_edit(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = selectors.get_visible_campaign(request.user, code)
+    _require(request, "campaign.manage")
+    if not selectors.can_manage(request.user, campaign):
+        raise PermissionDenied
+    form = CampaignForm(request.POST or None, organiser=campaign.organiser, campaign=campaign,
+                        initial=CampaignForm.initial_for(campaign, timezone.localdate()))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_update(actor=request.user, campaign=campaign, **form.service_kwargs())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Campaign saved."))
+            return redirect("campaigns:detail", code=campaign.code)
+    return render(request, "campaigns/form.html", {"form": form, "campaign": campaign})
+
+
+@login_required
+def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = selectors.get_visible_campaign(request.user, code)
+    _require(request, "campaign.view")
+    as_of = _as_of(request)
+    seen = selectors.progress(request.user, campaign, as_of)
+    manage = has_capability(request.user, "campaign.manage") and selectors.can_manage(request.user, campaign)
+    issue = has_capability(request.user, "bulletin.issue") and selectors.can_manage(request.user, campaign)
+    return render(request, "campaigns/detail.html", {
+        "campaign": campaign, "as_of": as_of, "progress": seen, "phases": campaign.phases.all(),
+        "sources": [Source(code).label for code in campaign.sources if code in Source.values],
+        "chart": selectors.progress_chart(request.user, campaign, as_of, seen["units"]),
+        "bulletins": campaign.bulletins.order_by("-number"), "next_bulletin": next_bulletin_due(campaign),
+        "can_manage": manage, "can_issue": issue, "by_hand": campaign.memberships.filter(
+            by_hand=True, case__in=visible_cases(request.user)).select_related("case")[:50],
+        "issue_form": IssueForm(initial={"as_of": as_of, "cadence": campaign.bulletin_cadence}),
+    })
+
+
+def _managed(request: HttpRequest, code: str, capability: str = "campaign.manage"):  # type: ignore[no-untyped-def]
+    campaign = selectors.get_visible_campaign(request.user, code)
+    _require(request, capability)
+    if not selectors.can_manage(request.user, campaign):
+        raise PermissionDenied
+    return campaign
+
+
+@login_required
+@require_POST
+def apply_scope(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _managed(request, code)
+    result = services.campaign_apply_scope(actor=request.user, campaign=campaign)
+    messages.success(request, _("Scope rules applied: %(added)d cases joined, %(removed)d left; %(total)d cases in "
+                                "the campaign.") % result)
+    return redirect("campaigns:detail", code=campaign.code)
+
+
+def _case_by_number(request: HttpRequest) -> Case | None:
+    return visible_cases(request.user).filter(ledger_no=request.POST.get("ledger_no", "").strip()).first()
+
+
+@login_required
+@require_POST
+def add_case(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _managed(request, code)
+    case = _case_by_number(request)
+    if case is None:
+        messages.error(request, _("No case in your scope has this ledger number."))
+    else:
+        try:
+            services.campaign_add_case(actor=request.user, campaign=campaign, case=case)
+            messages.success(request, _("Case %(no)s added to the campaign.") % {"no": case.ledger_no})
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+    return redirect("campaigns:detail", code=campaign.code)
+
+
+@login_required
+@require_POST
+def remove_case(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _managed(request, code)
+    case = _case_by_number(request)
+    if case is not None:
+        services.campaign_remove_case(actor=request.user, campaign=campaign, case=case)
+        messages.success(request, _("Case %(no)s removed from the campaign.") % {"no": case.ledger_no})
+    return redirect("campaigns:detail", code=campaign.code)
+
+
+@login_required
+@require_POST
+def issue(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _managed(request, code, "bulletin.issue")
+    form = IssueForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the bulletin's date and cadence."))
+        return redirect("campaigns:detail", code=campaign.code)
+    try:
+        bulletin = bulletin_issue(actor=request.user, campaign=campaign, as_of=form.cleaned_data["as_of"],
+                                  cadence=form.cleaned_data["cadence"])
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("campaigns:detail", code=campaign.code)
+    messages.success(request, _("Bulletin %(n)d issued.") % {"n": bulletin.number})
+    return redirect("campaigns:bulletin", code=campaign.code, number=bulletin.number)
+
+
+@login_required
+def bulletin_detail(request: HttpRequest, code: str, number: int) -> HttpResponse:
+    bulletin = selectors.get_visible_bulletin(request.user, code, number)
+    _require(request, "campaign.view")
+    return render(request, "campaigns/bulletin.html", {"bulletin": bulletin, "snapshot": bulletin.snapshot,
+                                                       "campaign": bulletin.campaign})
+
+
+@login_required
+def bulletin_download(request: HttpRequest, code: str, number: int) -> HttpResponse:
+    bulletin = selectors.get_visible_bulletin(request.user, code, number)
+    _require(request, "campaign.view")
+    response = HttpResponse(bulletin_docx(bulletin.snapshot), content_type=DOCX)
+    response["Content-Disposition"] = f"attachment; filename=bulletin-{code}-{number}.docx"
+    audit_log(actor=request.user, action="bulletin.export", obj=bulletin, after={"format": "docx"})
+    return response
+
+
+@login_required
+def explanations(request: HttpRequest) -> HttpResponse:
+    _require(request, "campaign.view")
+    tasks = selectors.visible_explanations(request.user)
+    return render(request, "campaigns/explanations.html", {
+        "tasks": tasks, "today": timezone.localdate(), "form": ExplanationForm(),
+        "can_submit": has_capability(request.user, "explanation.submit")})
+
+
+@login_required
+@require_POST
+def explanation_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.visible_explanations(request.user).filter(pk=pk).first()
+    if task is None:
+        raise Http404
+    _require(request, "explanation.submit")
+    form = ExplanationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.explanation_submit(actor=request.user, task=task, text=form.cleaned_data["text"],
+                                        submitted_on=timezone.localdate())
+            messages.success(request, _("Written explanation submitted."))
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+    else:
+        messages.error(request, _("Write the explanation."))
+    return redirect("campaigns:explanations")
+
+
+@login_required
+def assessment(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = selectors.get_visible_campaign(request.user, code)
+    _require(request, "campaign.view")
+    as_of = _as_of(request) if request.GET.get("as_of") else min(timezone.localdate(), campaign.ends_on)
+    return render(request, "campaigns/assessment.html", {
+        "campaign": campaign, "as_of": as_of, "result": assessment_module.assessment(campaign, as_of),
+        "can_veto": has_capability(request.user, "assessment.veto") and selectors.can_manage(request.user, campaign),
+    })
+
+
+@login_required
+@require_POST
+def veto(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _managed(request, code, "assessment.veto")
+    org = campaign.organiser.__class__.objects.filter(code=request.POST.get("org", "")).first()
+    if org is None:
+        raise Http404
+    try:
+        if request.POST.get("withdraw"):
+            services.veto_withdraw(actor=request.user, campaign=campaign, org=org)
+        else:
+            services.veto_record(actor=request.user, campaign=campaign, org=org, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    return redirect("campaigns:assessment", code=campaign.code)

@@ -1,0 +1,46 @@
+"""Scoped reads for supervision: deadlines per unit, reminders, orders and the user's notifications."""
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from qingji.ledger.models import OPEN_STATUSES, Case
+from qingji.ledger.selectors import visible_cases
+from qingji.organisations.selectors import visible_orgs
+from qingji.supervision.models import Notification, Rectification, Reminder
+
+
+def deadline_lists(user, as_of: dt.date, days: int) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Open cases due within `days` and those past their deadline, grouped by handling unit."""
+    open_cases = (visible_cases(user).filter(status__in=OPEN_STATUSES, deadline__isnull=False)
+                  .select_related("handling_org", "responsibility__lead_official").order_by("handling_org__path",
+                                                                                           "deadline", "pk"))
+    due = open_cases.filter(deadline__gte=as_of, deadline__lte=as_of + dt.timedelta(days=days))
+    overdue = open_cases.filter(deadline__lt=as_of)
+    return {"overdue": _by_unit(overdue), "due_soon": _by_unit(due)}
+
+
+def _by_unit(cases: QuerySet[Case]) -> list[dict[str, Any]]:
+    groups: dict[int, dict[str, Any]] = {}
+    for case in cases[:2000]:
+        groups.setdefault(case.handling_org_id, {"org": case.handling_org, "cases": []})["cases"].append(case)
+    return list(groups.values())
+
+
+def visible_reminders(user) -> QuerySet[Reminder]:  # type: ignore[no-untyped-def]
+    return (Reminder.objects.filter(case__in=visible_cases(user).values("pk"))
+            .select_related("case__handling_org", "issuer", "escalated_to"))
+
+
+def get_visible_reminder(user, pk: int) -> Reminder:  # type: ignore[no-untyped-def]
+    return get_object_or_404(visible_reminders(user), pk=pk)
+
+
+def visible_rectifications(user) -> QuerySet[Rectification]:  # type: ignore[no-untyped-def]
+    return Rectification.objects.filter(org__in=visible_orgs(user)).select_related("org", "issuer", "case")
+
+
+def notifications_for(user) -> QuerySet[Notification]:  # type: ignore[no-untyped-def]
+    return Notification.objects.filter(user=user)

@@ -1,0 +1,70 @@
+"""专项活动 pages in the access matrix."""
+
+import datetime as dt
+
+from tests.access import CASE_USERS, Route
+
+MANAGERS = frozenset({"committee", "province"})
+ISSUERS = MANAGERS | {"committee_lead"}
+UNIT_STAFF = frozenset({"court", "court_a", "court_b", "court_a_lead", "police", "outsider"})
+TODAY = str(dt.date.today())
+
+
+def campaign(world, account):  # type: ignore[no-untyped-def]
+    return {"code": "BY-C" if account == "outsider" else "QH-C"}
+
+
+def foreign_campaign(world, account):  # type: ignore[no-untyped-def]
+    if account == "province":
+        return None
+    return {"code": "QH-C" if account == "outsider" else "BY-C"}
+
+
+def bulletin(world, account):  # type: ignore[no-untyped-def]
+    return {**campaign(world, account), "number": 1}
+
+
+def foreign_bulletin(world, account):  # type: ignore[no-untyped-def]
+    found = foreign_campaign(world, account)
+    return found and {**found, "number": 1}
+
+
+def explanation(world, account):  # type: ignore[no-untyped-def]
+    code = world["users"][account].org.code
+    task = world["explanations"].get(code) or world["explanations"]["QH-ZY"]
+    return {"pk": task.pk}
+
+
+def foreign_explanation(world, account):  # type: ignore[no-untyped-def]
+    if account == "province":
+        return None
+    return {"pk": world["explanations"]["QH-QY-FY" if account == "outsider" else "BY-ZY"].pk}
+
+
+ROUTES = [
+    Route("campaigns:list", CASE_USERS),
+    Route("campaigns:create", MANAGERS),
+    Route("campaigns:explanations", CASE_USERS),
+    Route("campaigns:explanation_submit", UNIT_STAFF, explanation, foreign_explanation, method="post",
+          data={"text": "书面说明"}),
+    Route("campaigns:detail", CASE_USERS, campaign, foreign_campaign),
+    Route("campaigns:edit", MANAGERS, campaign, foreign_campaign),
+    Route("campaigns:apply_scope", MANAGERS, campaign, foreign_campaign, method="post"),
+    Route("campaigns:add_case", MANAGERS, campaign, foreign_campaign, method="post", data={"ledger_no": "无"}),
+    Route("campaigns:remove_case", MANAGERS, campaign, foreign_campaign, method="post", data={"ledger_no": "无"}),
+    Route("campaigns:issue", ISSUERS, campaign, foreign_campaign, method="post",
+          data={"as_of": TODAY, "cadence": "monthly"}),
+    Route("campaigns:bulletin", CASE_USERS, bulletin, foreign_bulletin),
+    Route("campaigns:bulletin_docx", CASE_USERS, bulletin, foreign_bulletin),
+    Route("campaigns:assessment", CASE_USERS, campaign, foreign_campaign),
+    Route("campaigns:veto", ISSUERS, campaign, foreign_campaign, method="post", data={"org": "QH-ZY", "reason": "x"}),
+]
+
+ROUTES += [
+    Route("api:list_campaigns", CASE_USERS),
+    Route("api:campaign_progress", CASE_USERS, campaign, foreign_campaign),
+    Route("api:get_bulletin", CASE_USERS, bulletin, foreign_bulletin),
+    Route("api:issue_bulletin", ISSUERS, campaign, foreign_campaign, method="post", json=True,
+          data={"as_of": TODAY}),
+    Route("api:list_notifications", CASE_USERS),
+]

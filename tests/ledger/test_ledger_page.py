@@ -75,3 +75,11 @@ def test_above_the_count_cap_it_says_more_than_and_still_pages_to_the_end(client
     assert "QY-4" in last and "page=4" not in last
     beyond = client.get(reverse("ledger:list"), {"sort": "ledger_no", "page": "9"}).content.decode()
     assert "QY-4" in beyond and ("5 cases" in beyond or "共 5 件" in beyond)
+
+
+def test_flags_read_as_the_units_say_them(client, users, city):
+    """赴省 (petitioned at the province), not the province as a level of government (省)."""
+    make_case(city["QH-QY-FY"], flags=["provincial_petition", "beijing_petition"])
+    client.force_login(users["court_a"])
+    page = client.get(reverse("ledger:list")).content.decode()
+    assert ">赴省</span>" in page and ">进京</span>" in page

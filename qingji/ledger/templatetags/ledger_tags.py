@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 
 register = template.Library()
 
@@ -52,7 +53,7 @@ def deadline_state(case, today) -> str:  # type: ignore[no-untyped-def]
 
 FLAG_BADGES = (
     ("beijing_petition", "text-bg-danger", _lazy("Beijing")),
-    ("provincial_petition", "text-bg-warning", _lazy("Province")),
+    ("provincial_petition", "text-bg-warning", pgettext_lazy("petition flag", "Province")),
     ("repeat_petition", "text-bg-secondary", _lazy("Repeat")),
     ("cross_jurisdiction", "text-bg-info", _lazy("Cross-jurisdiction")),
     ("discipline_related", "text-bg-dark", _lazy("Discipline")),

@@ -77,7 +77,8 @@ def _terminate(case: Case, closed: dt.date, leader, high_court) -> None:  # type
         note="原审认定事实清楚、适用法律正确，已穷尽法律程序并进行公开听证，信访人诉求无理，申请依法终结。")
     for days, step, actor, opinion in ((9, "review_panel", None, "合议庭经审查认为符合终结条件。"),
                                        (6, "adjudication_committee", None, "审判委员会讨论决定同意终结。"),
-                                       (3, "leading_group", leader, "同意，报省高级人民法院审批。"),
+                                       (3, "leading_group", leader, "同意，报省高级人民法院审批。"
+                                        if case.handling_org.kind == "court" else "同意，报省委政法委审批。"),
                                        # The demo has accounts in the high court only; the provincial
                                        # committee's approvals of other units' cases are entered as found.
                                        (0, "approving_body", high_court if case.handling_org.kind == "court"

@@ -70,6 +70,10 @@ ROUTES = [
     Route("lifecycle:decide", frozenset({"court_a_lead"}), own_proceeding, foreign_proceeding),
     Route("lifecycle:decide", frozenset({"court_a_lead"}), own_proceeding, foreign_proceeding, method="post",
           data={"step": "unit_leader", "decision": "return", "opinion": "证据不足", "decided_on": TODAY}),
+    # The handling unit's own staff withdraw its pending request (committee staff only for the committee's own).
+    Route("lifecycle:withdraw", REQUESTERS, own_proceeding, foreign_proceeding),
+    Route("lifecycle:withdraw", REQUESTERS, own_proceeding, foreign_proceeding, method="post",
+          data={"reason": "证据有误，重新报结"}),
     Route("lifecycle:reopen", REQUESTERS, own_closed_case, foreign_closed_case),
     Route("lifecycle:reopen", REQUESTERS, own_closed_case, foreign_closed_case, method="post",
           data={"petitioned_on": TODAY, "description": "赴省上访"}),

@@ -76,6 +76,10 @@ class DecisionForm(BootstrapMixin, forms.Form):
         return data
 
 
+class WithdrawForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=_("Why it is withdrawn"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class ReopenForm(BootstrapMixin, forms.Form):
     petitioned_on = PastDateField(label=_("Petitioned again on"))
     channel = forms.CharField(label=_("Where"), required=False, max_length=100,

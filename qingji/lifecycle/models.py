@@ -21,6 +21,7 @@ class ProceedingState(models.TextChoices):
     PENDING = "pending", _("Pending")
     APPROVED = "approved", _("Approved")
     RETURNED = "returned", _("Returned")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class ClosureMethod(models.TextChoices):
@@ -82,6 +83,7 @@ class Decision(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     APPROVED = "approved", _("Approved")
     RETURNED = "returned", _("Returned")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class ProceedingStep(models.Model):

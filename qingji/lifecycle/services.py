@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qingji.accounts.roles import has_capability
 from qingji.audit.services import audit_log
 from qingji.ledger.models import CLOSED_STATUSES, Attachment, AttachmentKind, Case, CaseStatus, SettlementMethod
 from qingji.ledger.services import attachment_add, case_transition, require
@@ -143,6 +144,13 @@ def may_decide(user, proceeding: Proceeding) -> bool:  # type: ignore[no-untyped
     return proceeding.requested_by_id != user.pk
 
 
+def may_withdraw(user, proceeding: Proceeding) -> bool:  # type: ignore[no-untyped-def]
+    """The handling unit's own staff (or whoever made it) may withdraw a request still pending."""
+    capability = "closure.request" if proceeding.kind == ProceedingKind.CLOSURE else "termination.propose"
+    return (proceeding.state == ProceedingState.PENDING and has_capability(user, capability)
+            and (user.org_id == proceeding.case.handling_org_id or user.pk == proceeding.requested_by_id))
+
+
 @transaction.atomic
 def proceeding_decide(
     *, actor, proceeding: Proceeding, step: str, approve: bool,  # type: ignore[no-untyped-def]
@@ -186,6 +194,33 @@ def proceeding_decide(
     audit_log(actor=actor, action=f"lifecycle.{locked.kind}_decision", obj=case,
               after={"step": step, "approved": approve, "opinion": opinion, "decided_on": decided_on,
                      "outcome": locked.outcome})
+    return locked
+
+
+@transaction.atomic
+def proceeding_withdraw(*, actor, proceeding: Proceeding, reason: str) -> Proceeding:  # type: ignore[no-untyped-def]
+    """The handling unit takes back its own request before it is decided (wrong evidence, the petitioner
+    changed their mind): a closure request puts the case back in progress."""
+    locked = Proceeding.objects.select_for_update().select_related("case", "case__handling_org").get(
+        pk=proceeding.pk)
+    case = locked.case
+    capability = "closure.request" if locked.kind == ProceedingKind.CLOSURE else "termination.propose"
+    require(actor, capability, case.handling_org)
+    if locked.state != ProceedingState.PENDING:
+        raise ValidationError(_("This request has already been decided; it can no longer be withdrawn."))
+    if actor is not None and not may_withdraw(actor, locked):
+        raise PermissionDenied(_("Only the unit that made the request may withdraw it."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the request is withdrawn.")})
+    today = timezone.localdate()
+    ProceedingStep.objects.create(proceeding=locked, step="withdrawal", decision=Decision.WITHDRAWN,
+                                  opinion=reason.strip(), decided_by=actor, decided_on=today)
+    locked.state, locked.finished_on, locked.version = ProceedingState.WITHDRAWN, today, locked.version + 1
+    locked.save()
+    if locked.kind == ProceedingKind.CLOSURE:
+        case_transition(actor=actor, case=case, to_status=CaseStatus.IN_PROGRESS, effective_on=today,
+                        note=reason, expected_status=CaseStatus.CLOSURE_REQUESTED, action="case.closure_withdrawn")
+    audit_log(actor=actor, action=f"lifecycle.{locked.kind}_withdrawn", obj=case, after={"reason": reason})
     return locked
 
 

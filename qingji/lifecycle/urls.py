@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/<int:pk>/termination/", views.termination, name="termination"),
     path("cases/<int:pk>/reopen/", views.reopen, name="reopen"),
     path("proceedings/<int:pk>/", views.decide, name="decide"),
+    path("proceedings/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("follow-ups/", views.follow_ups, name="follow_ups"),
     path("follow-ups/<int:pk>/", views.follow_up, name="follow_up"),
     path("sample-checks/", views.sample_checks, name="sample_checks"),

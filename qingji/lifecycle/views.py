@@ -110,6 +110,31 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         "title": policy.STEPS[step].label})
 
 
+@login_required
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    proceeding = _visible_proceeding(request, pk)
+    case = proceeding.case
+    _require(request, "closure.request" if proceeding.kind == ProceedingKind.CLOSURE else "termination.propose")
+    if proceeding.state != ProceedingState.PENDING:
+        messages.info(request, _("This request has already been decided."))
+        return _to_case(case)
+    if not services.may_withdraw(request.user, proceeding):
+        raise PermissionDenied
+    form = forms.WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proceeding_withdraw(actor=request.user, proceeding=proceeding,
+                                         reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The request has been withdrawn."))
+            return _to_case(case)
+    return render(request, "lifecycle/form.html", {
+        "case": case, "form": form, "title": _("Withdraw the %(kind)s") % {"kind": proceeding.get_kind_display()},
+        "intro": _("A withdrawn closure request puts the case back in progress.")})
+
+
 def _step_list(proceeding: Proceeding) -> list[dict[str, object]]:
     return [{"label": policy.STEPS[name].label, "actor": policy.STEPS[name].actor,
              "done": i < proceeding.step_index, "current": i == proceeding.step_index
@@ -230,6 +255,7 @@ def case_panel(request: HttpRequest, case: Case) -> dict[str, object]:
                          "evidence": list(p.evidence.all())} for p in proceedings],
         "pending": pending,
         "can_decide": pending is not None and services.may_decide(user, pending),
+        "can_withdraw": pending is not None and services.may_withdraw(user, pending),
         "can_request_closure": pending is None and case.status == "in_progress"
         and has_capability(user, "closure.request"),
         "can_propose_termination": pending is None and case.status in services.TERMINABLE

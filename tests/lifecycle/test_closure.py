@@ -7,7 +7,7 @@ from qingji.audit.models import AuditEntry
 from qingji.ledger.models import CaseStatus, StatusPeriod
 from qingji.lifecycle.models import FollowUp, ProceedingState
 from qingji.lifecycle.selectors import pending_for
-from qingji.lifecycle.services import add_months, closure_request, proceeding_decide
+from qingji.lifecycle.services import add_months, closure_request, proceeding_decide, proceeding_withdraw
 from qingji.reports.selectors import summary
 from tests.lifecycle.helpers import case_in_progress, days_ago, pledge
 
@@ -132,3 +132,17 @@ def test_the_committee_level_can_be_switched_off(users, city, settings):
                       outcome="settled")
     case.refresh_from_db()
     assert (case.status, case.settlement_method) == (CaseStatus.CLOSED_SETTLED, "other")
+
+
+def test_the_unit_withdraws_its_pending_request_and_the_case_is_back_in_progress(users, requested, city):
+    case, proceeding = requested
+    with pytest.raises(PermissionDenied):  # another unit cannot
+        proceeding_withdraw(actor=users["court_b"], proceeding=proceeding, reason="x")
+    with pytest.raises(ValidationError):
+        proceeding_withdraw(actor=users["court_a"], proceeding=proceeding, reason="")
+    proceeding = proceeding_withdraw(actor=users["court_a"], proceeding=proceeding, reason="保证书未签日期，重新报结")
+    case.refresh_from_db()
+    assert proceeding.state == ProceedingState.WITHDRAWN and case.status == CaseStatus.IN_PROGRESS
+    assert pending_for(users["court_a_lead"]) == []
+    with pytest.raises(ValidationError):  # nothing left to withdraw or decide
+        proceeding_decide(actor=users["court_a_lead"], proceeding=proceeding, step="unit_leader", approve=True)

@@ -120,6 +120,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": envstr("QINGJI_TEST_DB", "") or None}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # No JIT compilation: the reports' grouped queries are estimated expensive enough to be compiled, which
+    # took 0.8 s of a 0.9 s query at 1,000,000 cases and never paid back (docs/performance.md).
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
     # Each test process gets its own PostgreSQL test database, so that runs in parallel
     # (several developers' or CI jobs on one server) never drop each other's database.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}

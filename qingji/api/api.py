@@ -13,7 +13,7 @@ from ninja import NinjaAPI, Query, Schema, Status
 from qingji.accounts.roles import has_capability
 from qingji.api.auth import AUTH
 from qingji.ledger.models import Case, WorkKind
-from qingji.ledger.selectors import get_visible_case, visible_cases
+from qingji.ledger.selectors import get_visible_case, visible_cases, visible_unit_ids
 from qingji.ledger.services import work_log_add
 from qingji.lib.pii import mask_id_number, mask_phone
 from qingji.organisations.selectors import visible_orgs
@@ -166,7 +166,7 @@ def report_summary(request: HttpRequest, as_of: dt.date | None = None, campaign:
         chosen = Campaign.objects.filter(code=campaign, organiser__in=visible_orgs(request.user)).first()
         if chosen is None:
             raise ValidationError({"campaign": _("No campaign with this code in your scope.")})
-    return summary(org=request.user.org, campaign=chosen, as_of=as_of, cases=visible_cases(request.user))
+    return summary(org=request.user.org, campaign=chosen, as_of=as_of, units=visible_unit_ids(request.user))
 
 
 def _add_routers() -> None:

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from qingji.campaigns.models import Bulletin, Campaign, ExplanationTask, Milestone
-from qingji.ledger.selectors import visible_cases
+from qingji.ledger.selectors import visible_cases, visible_unit_ids
 from qingji.organisations.models import Org
 from qingji.organisations.selectors import org_in_scope, visible_orgs
 
@@ -97,12 +97,11 @@ def progress(user, campaign: Campaign, as_of: dt.date) -> dict[str, Any]:  # typ
     needs, each unit against the milestone in force. Every figure comes from the reports computation."""
     from qingji.reports.selectors import settlement_trend, summary
 
-    scope = visible_cases(user)
-    report = summary(org=user.org, campaign=campaign, as_of=as_of, cases=scope)
-    cases = scope.filter(campaign_memberships__campaign=campaign)
+    units = visible_unit_ids(user)
+    report = summary(org=user.org, campaign=campaign, as_of=as_of, units=units)
     milestones = list(campaign.milestones.all())
     passed = [m for m in milestones if m.date <= as_of]
-    actual = {p["date"]: p for p in settlement_trend(cases, [m.date for m in passed])}
+    actual = {p["date"]: p for p in settlement_trend(units=units, campaign=campaign, days=[m.date for m in passed])}
     rows = []
     for m in milestones:
         point = actual.get(m.date.isoformat())
@@ -128,8 +127,8 @@ def progress_chart(user, campaign: Campaign, as_of: dt.date, units: list[dict[st
     from qingji.reports import charts
     from qingji.reports.selectors import summary
 
-    scope = visible_cases(user)
-    reports = [summary(org=user.org, campaign=campaign, as_of=day, cases=scope) for day in chart_days(campaign, as_of)]
+    scope = visible_unit_ids(user)
+    reports = [summary(org=user.org, campaign=campaign, as_of=day, units=scope) for day in chart_days(campaign, as_of)]
     option = charts.trend_line([{"date": r["as_of"], "settlement_rate": r["settlement_rate"]} for r in reports],
                                [{"date": m.date.isoformat(), "target": m.target_rate}
                                 for m in campaign.milestones.all()])

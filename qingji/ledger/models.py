@@ -150,6 +150,10 @@ class Case(models.Model):
             models.Index(fields=["source"], name="case_source_idx"),
             models.Index(fields=["category"], name="case_category_idx"),
             models.Index(fields=["registered_on"], name="case_registered_idx"),
+            # The reports join status periods, judicial aid and reviews to their cases for these columns only:
+            # read from this narrow index, not from the wide rows (docs/performance.md).
+            models.Index(fields=["id", "handling_org", "registered_on", "source", "deadline", "key_supervision"],
+                         name="case_report_cover_idx"),
             models.Index(fields=["deadline"], name="case_deadline_idx"),
             models.Index(fields=["key_supervision"], name="case_key_supervision_idx",
                          condition=~Q(key_supervision="")),
@@ -360,6 +364,8 @@ class StatusPeriod(models.Model):
         indexes = [
             models.Index(fields=["case", "valid_from"], name="period_case_from_idx"),
             models.Index(fields=["valid_from", "valid_to"], name="period_range_idx"),
+            # The summary's checkpoints read the periods that ended between a checkpoint and the day asked.
+            models.Index(fields=["valid_to"], name="period_to_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["case"], condition=Q(valid_to__isnull=True), name="period_one_open"),

@@ -33,6 +33,14 @@ def visible_cases(user, orgs: list[Org] | None = None) -> QuerySet[Case]:  # typ
     return _cases_of(orgs if orgs is not None else visible_orgs(user))
 
 
+def visible_unit_ids(user) -> list[int]:  # type: ignore[no-untyped-def]
+    """The ids of the units whose cases `user` may see (`visible_cases` is exactly their cases): for the
+    reports, which count by unit."""
+    if not has_capability(user, "case.view"):
+        return []
+    return list(visible_orgs(user).order_by().values_list("id", flat=True))
+
+
 def get_visible_case(user, pk: int, *, for_update: bool = False) -> Case:  # type: ignore[no-untyped-def]
     """One case in scope, or Http404."""
     queryset = visible_cases(user).select_related("handling_org", "category")

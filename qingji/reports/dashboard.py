@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from qingji.accounts.roles import has_capability
 from qingji.ledger.filters import DUE_SOON_DAYS
 from qingji.ledger.models import OPEN_STATUSES
-from qingji.ledger.selectors import visible_cases
+from qingji.ledger.selectors import visible_cases, visible_unit_ids
 from qingji.reports import charts
 from qingji.reports.selectors import settlement_trend, summary, week_ends
 from qingji.reports.views import ledger_link
@@ -22,7 +22,8 @@ def figures_panel(user) -> dict[str, Any] | None:  # type: ignore[no-untyped-def
         return None
     today = timezone.localdate()
     cases = visible_cases(user)
-    report = summary(org=user.org, as_of=today, cases=cases)
+    units = visible_unit_ids(user)
+    report = summary(org=user.org, as_of=today, units=units)
     due_week = cases.filter(status__in=OPEN_STATUSES, deadline__gte=today,
                             deadline__lte=today + dt.timedelta(days=DUE_SOON_DAYS)).count()
     orgs = report["by_org"]
@@ -32,7 +33,7 @@ def figures_panel(user) -> dict[str, Any] | None:  # type: ignore[no-untyped-def
                   "open": ledger_link(report, status="open"),
                   "overdue": ledger_link(report, status="open", deadline="overdue"),
                   "due_week": ledger_link(report, status="open", deadline="due7")},
-        "trend_chart": charts.trend_line(settlement_trend(cases, week_ends(today)), _milestones(user)),
+        "trend_chart": charts.trend_line(settlement_trend(units=units, days=week_ends(today)), _milestones(user)),
         "org_chart": charts.rate_bar(orgs, "name", lambda r: ledger_link(report, org=r["org"]), horizontal=True)
         if len(orgs) > 1 else None,
     }

@@ -17,7 +17,7 @@ from qingji.accounts.roles import has_capability
 from qingji.audit.services import audit_log
 from qingji.campaigns.models import Campaign
 from qingji.ledger.models import SettlementMethod
-from qingji.ledger.selectors import visible_cases
+from qingji.ledger.selectors import visible_unit_ids
 from qingji.lifecycle.selectors import rebounds_by_unit
 from qingji.organisations.models import Org
 from qingji.organisations.selectors import visible_orgs
@@ -48,7 +48,7 @@ def _report(request: HttpRequest) -> tuple[ReportForm, dict[str, Any]]:
     data = form.cleaned_data if form.is_valid() else {}
     as_of = data.get("as_of") or timezone.localdate()
     report = summary(org=request.user.org, campaign=data.get("campaign"), as_of=as_of,
-                     cases=visible_cases(request.user))
+                     units=visible_unit_ids(request.user))
     return form, report
 
 

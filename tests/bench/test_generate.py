@@ -100,6 +100,6 @@ def test_the_dashboard_trend_agrees_with_the_summary_on_every_week(province):
 
     org = Org.objects.get(code="YL-ZFW")
     days = [*week_ends(dt.date.today(), 8), dt.date.today() - dt.timedelta(days=900)]
-    for point in settlement_trend(cases_in_org_scope(org), sorted(days)):
+    for point in settlement_trend(cases=cases_in_org_scope(org), days=sorted(days)):
         report = summary(org=org, as_of=dt.date.fromisoformat(point["date"]))
         assert (point["total"], point["settled"]) == (report["total"], report["settled"])

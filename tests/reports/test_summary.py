@@ -2,6 +2,7 @@ import datetime as dt
 
 from qingji.ledger.models import CaseStatus, JudicialAid
 from qingji.lib.rates import rate
+from qingji.reports import checkpoints
 from qingji.reports.selectors import summary
 from tests.ledger.factories import make_case
 from tests.reports.seeds import build_seed_40, build_seed_reviews
@@ -97,8 +98,15 @@ def test_it_counts_aid_paid_by_the_as_of_date(city):
 
 def test_the_number_of_queries_does_not_grow_with_the_cases(city, django_assert_max_num_queries):
     build_seed_40(city)
-    with django_assert_max_num_queries(5):
+    # the scope's units, the checkpoint state, the grouped figures, the units' names, aid, reviews (2)
+    with django_assert_max_num_queries(7):
         summary(org=city["QH-ZFW"], as_of=APRIL_END)
+    checkpoints.refresh(today=dt.date(2012, 5, 1))
+    with django_assert_max_num_queries(7):  # the checkpoint of that day instead of the grouped query
+        summary(org=city["QH-ZFW"], as_of=APRIL_END)
+    # from the checkpoint of 30 April and the four queries of what changed since
+    with django_assert_max_num_queries(11):
+        summary(org=city["QH-ZFW"], as_of=APRIL_END + dt.timedelta(days=3))
 
 
 def test_it_orders_units_by_rate_then_code(city):

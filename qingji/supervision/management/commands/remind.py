@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qingji.audit.services import audit_log
+from qingji.reports import checkpoints
 from qingji.supervision.scan import run_scan
 from qingji.supervision.schedule import claim
 
@@ -29,6 +30,11 @@ class Command(BaseCommand):
         while True:
             if claim("remind", now=timezone.now(), interval=dt.timedelta(seconds=interval)):
                 self._scan(timezone.localdate())
+            # The summary's checkpoints gain yesterday and lose what history changes made stale.
+            if claim("checkpoints", now=timezone.now(), interval=dt.timedelta(seconds=interval)):
+                made = checkpoints.refresh()
+                self.stdout.write(_("%(count)d summary checkpoints computed") % {"count": sum(made.values())})
+                self.stdout.flush()
             time.sleep(min(60, interval))
 
     def _scan(self, day: dt.date) -> None:

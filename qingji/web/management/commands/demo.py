@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from qingji.accounts import demo as accounts_demo
+from qingji.reports import checkpoints
 from qingji.web.demo import demo_is_loaded, load_demo
 
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(_("Loading the demonstration city 清河市…"))
             load_demo(password)
+            checkpoints.refresh()
         self.stdout.write("")
         self.stdout.write(_("Demo accounts (password for all: %(password)s)") % {"password": password})
         for username, code, role, full_name, _official in accounts_demo.ACCOUNTS:

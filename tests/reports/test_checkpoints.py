@@ -1,0 +1,177 @@
+"""The summary's checkpoints give exactly the figures of the full count, and go stale when history changes.
+
+Each test builds a random history through the services, builds the checkpoints, then compares the summary
+read through them with the summary counted in full (a hand-made case queryset never uses checkpoints) on
+every month end, Sundays, a leap day, days between checkpoints and days after the last one, on SQLite and
+PostgreSQL. The database triggers are what marks the checkpoints stale; they are tested here by making each
+kind of change the way the application makes it."""
+
+import datetime as dt
+import random
+
+import pytest
+
+from qingji.campaigns.models import Campaign, CampaignCase
+from qingji.ledger.models import Case, CaseStatus, SettlementMethod, Source
+from qingji.ledger.selectors import cases_in_org_scope
+from qingji.ledger.services import case_record_status, case_update, responsibility_assign
+from qingji.organisations.models import Official
+from qingji.reports import checkpoints
+from qingji.reports.models import CheckpointState, SummaryCheckpoint
+from qingji.reports.selectors import settlement_trend, summary
+from tests.ledger.factories import make_case
+
+TODAY = dt.date(2026, 1, 10)
+UNITS = ("QH-QY-FY", "QH-HY-FY", "QH-AP-FY")
+PROBES = sorted({
+    dt.date(2023, 6, 30), dt.date(2024, 1, 31), dt.date(2024, 2, 29), dt.date(2024, 3, 17), dt.date(2024, 6, 30),
+    dt.date(2024, 10, 31), dt.date(2025, 2, 28), dt.date(2025, 5, 14), dt.date(2025, 6, 30), dt.date(2025, 9, 30),
+    dt.date(2025, 12, 28), dt.date(2025, 12, 31), dt.date(2026, 1, 4), dt.date(2026, 1, 7), TODAY,
+})  # month ends (checkpoints), a leap day, days between, a Sunday, days after the last checkpoint
+
+
+def _history(city, rng: random.Random, n: int = 30) -> list[Case]:  # type: ignore[no-untyped-def]
+    cases = []
+    methods = list(SettlementMethod.values)
+    for i in range(n):
+        org = city[rng.choice(UNITS)]
+        registered = dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(0, 690))
+        case = make_case(org, name=f"甲{i}", source=rng.choice(list(Source.values)), registered_on=registered,
+                         key_supervision=rng.choice(["", "", "省委政法委"]))
+        day = registered
+        if rng.random() < 0.85:
+            day += dt.timedelta(days=rng.randrange(0, 20))
+            official = Official.objects.filter(org=org).first() or Official.objects.create(org=org, name="李四")
+            responsibility_assign(actor=None, case=case, lead_official=official, plan="化解方案",
+                                  deadline=day + dt.timedelta(days=rng.randrange(10, 200)), effective_on=day)
+            for _ in range(rng.randrange(0, 4)):
+                day += dt.timedelta(days=rng.randrange(1, 120))
+                if day >= TODAY:
+                    break
+                status = rng.choice([CaseStatus.CLOSED_SETTLED, CaseStatus.CLOSED_SETTLED, CaseStatus.CLOSED_UNSETTLED,
+                                     CaseStatus.IN_PROGRESS, CaseStatus.CLOSURE_REQUESTED])
+                case = case_record_status(actor=None, case=Case.objects.get(pk=case.pk), status=status,
+                                          method=rng.choice(methods) if status == CaseStatus.CLOSED_SETTLED else "",
+                                          effective_on=day)
+        cases.append(Case.objects.get(pk=case.pk))
+    return cases
+
+
+def _assert_same(city, campaign=None, days=PROBES) -> None:  # type: ignore[no-untyped-def]
+    for i, day in enumerate(days):
+        for org in (city["QH-ZFW"], city["QH-QY-FY"])[:1 + i % 2]:
+            fast = summary(org=org, campaign=campaign, as_of=day)
+            full = summary(org=org, campaign=campaign, as_of=day, cases=cases_in_org_scope(org))
+            assert fast == full, (org.code, day)
+    everything = [summary(as_of=day)["total"] for day in days]
+    assert everything == [summary(as_of=day, cases=Case.objects.all())["total"] for day in days]
+
+
+def _state(scope: str = "all") -> CheckpointState:
+    return CheckpointState.objects.get(scope=scope)
+
+
+@pytest.fixture
+def history(city):  # type: ignore[no-untyped-def]
+    return _history(city, random.Random(7))
+
+
+def test_the_checkpoints_give_the_figures_of_the_full_count(city, history):
+    made = checkpoints.refresh(today=TODAY)
+    days = set(SummaryCheckpoint.objects.filter(scope="all").values_list("day", flat=True))
+    assert made["all"] == len(days) > 24
+    assert dt.date(2025, 12, 31) in days and dt.date(2026, 1, 4) in days  # a month end, a Sunday
+    assert dt.date(2026, 1, 9) not in days and _state().built_through == dt.date(2026, 1, 4)
+    _assert_same(city)
+
+
+def test_the_summary_reads_a_checkpoint_when_there_is_one(city, history):
+    checkpoints.refresh(today=TODAY)
+    honest = summary(org=city["QH-ZFW"], as_of=dt.date(2025, 6, 30))
+    point = SummaryCheckpoint.objects.get(scope="all", day=dt.date(2025, 6, 30))
+    source, org, status, method, n, key, overdue = point.groups[0]
+    point.groups[0] = [source, org, status, method, n + 1000, key, overdue]
+    point.save()
+    # The checkpoint itself, and the days after it that start from it, show the planted cases.
+    assert summary(org=city["QH-ZFW"], as_of=dt.date(2025, 6, 30))["total"] == honest["total"] + 1000
+    assert summary(org=city["QH-ZFW"], as_of=dt.date(2025, 7, 3))["total"] >= 1000
+    checkpoints.refresh(today=TODAY, full=True)
+    assert summary(org=city["QH-ZFW"], as_of=dt.date(2025, 6, 30)) == honest
+
+
+def test_a_back_dated_status_change_marks_later_checkpoints_stale(city, history):
+    checkpoints.refresh(today=TODAY)
+    case = next(c for c in history if c.status == CaseStatus.IN_PROGRESS and c.status_since < dt.date(2025, 6, 1))
+    case_record_status(actor=None, case=case, status=CaseStatus.CLOSED_SETTLED, method=SettlementMethod.OTHER,
+                       effective_on=dt.date(2025, 6, 10))
+    assert _state().dirty_from == dt.date(2025, 6, 10)
+    _assert_same(city)
+    checkpoints.refresh(today=TODAY)
+    assert _state().dirty_from is None
+    _assert_same(city)
+
+
+def test_changes_made_today_leave_the_checkpoints_valid(city, history):
+    checkpoints.refresh(today=TODAY)
+    case = next(c for c in history if c.status == CaseStatus.IN_PROGRESS)
+    case_record_status(actor=None, case=case, status=CaseStatus.CLOSED_SETTLED, method=SettlementMethod.OTHER,
+                       effective_on=TODAY)
+    make_case(city["QH-QY-FY"], name="新", registered_on=TODAY)
+    assert _state().dirty_from is None
+    _assert_same(city, days=[dt.date(2026, 1, 4), dt.date(2026, 1, 9), TODAY])
+
+
+@pytest.mark.parametrize("change", ["handling_org", "source", "key_supervision", "registered_on", "deadline"])
+def test_editing_what_a_case_is_counted_by_marks_checkpoints_stale(city, history, change):
+    checkpoints.refresh(today=TODAY)
+    case = next(c for c in history if c.registered_on < dt.date(2025, 3, 1) and c.deadline)
+    value = {"handling_org": city["QH-AP-FY"] if case.handling_org.code != "QH-AP-FY" else city["QH-QY-FY"],
+             "source": Source.SELF_IDENTIFIED if case.source != Source.SELF_IDENTIFIED else Source.CITY_COMMITTEE,
+             "key_supervision": "" if case.key_supervision else "中央政法委",
+             "registered_on": case.registered_on - dt.timedelta(days=3),
+             "deadline": case.deadline + dt.timedelta(days=45)}[change]
+    case_update(actor=None, case=case, expected_version=case.version, **{change: value})
+    expected = {"deadline": case.deadline, "registered_on": case.registered_on - dt.timedelta(days=3)}.get(
+        change, case.registered_on)
+    assert _state().dirty_from == expected
+    _assert_same(city)
+
+
+def test_campaign_checkpoints_follow_the_campaigns_cases(city, history):
+    campaign = Campaign.objects.create(code="QJ-2025", name="积案化解", organiser=city["QH-ZFW"],
+                                       starts_on=dt.date(2025, 1, 1), ends_on=dt.date(2025, 12, 31))
+    CampaignCase.objects.bulk_create(CampaignCase(campaign=campaign, case=c) for c in history[::2])
+    made = checkpoints.refresh(today=TODAY)
+    assert made[f"campaign:{campaign.pk}"] > 0
+    _assert_same(city, campaign)
+    CampaignCase.objects.create(campaign=campaign, case=history[1])
+    assert _state(f"campaign:{campaign.pk}").dirty_from == dt.date(1, 1, 1)
+    assert _state().dirty_from is None  # the other scopes are untouched
+    _assert_same(city, campaign, days=[dt.date(2025, 3, 31), dt.date(2025, 9, 30), TODAY])
+    campaign.delete()
+    checkpoints.refresh(today=TODAY)
+    assert not SummaryCheckpoint.objects.filter(scope__startswith="campaign:").exists()
+
+
+def test_deleting_a_case_marks_checkpoints_stale(city, history):
+    checkpoints.refresh(today=TODAY)
+    case = min(history, key=lambda c: c.registered_on)
+    Case.objects.filter(pk=case.pk).delete()
+    assert _state().dirty_from is not None and _state().dirty_from <= case.registered_on
+    _assert_same(city)
+
+
+def test_the_trend_reads_the_sundays_and_agrees_with_the_full_count(city, history):
+    checkpoints.refresh(today=TODAY)
+    days = [dt.date(2025, 11, 16), dt.date(2025, 11, 23), dt.date(2025, 12, 31), dt.date(2026, 1, 4), TODAY]
+    units = list(city["QH-ZFW"].__class__.objects.filter(code__in=UNITS).values_list("id", flat=True))
+    fast = settlement_trend(units=units, days=days)
+    assert fast == settlement_trend(cases=Case.objects.filter(handling_org_id__in=units), days=days)
+    assert [p["total"] for p in fast] == [summary(units=units, as_of=d)["total"] for d in days]
+
+
+def test_checkpoint_days_are_month_ends_and_recent_sundays():
+    days = checkpoints.checkpoint_days(dt.date(2025, 1, 15), dt.date(2025, 3, 3))
+    assert days == [dt.date(2025, 1, 19), dt.date(2025, 1, 26), dt.date(2025, 1, 31), dt.date(2025, 2, 2),
+                    dt.date(2025, 2, 9), dt.date(2025, 2, 16), dt.date(2025, 2, 23), dt.date(2025, 2, 28),
+                    dt.date(2025, 3, 2)]

@@ -535,6 +535,13 @@ def generate(cases: int, seed: int = 1, *, verbose: bool = True) -> dict[str, in
     if verbose:
         print(f"generated in {time.perf_counter() - started:.1f} s: "
               + ", ".join(f"{k} {v:,}" for k, v in totals.items()), flush=True)
+    # The summary's checkpoints, as the daily job (`qingji report checkpoints`) keeps them.
+    from qingji.reports import checkpoints
+
+    built = time.perf_counter()
+    made = checkpoints.refresh(today=today)
+    if verbose:
+        print(f"{sum(made.values())} summary checkpoints built in {time.perf_counter() - built:.1f} s", flush=True)
     return totals
 
 

@@ -8,9 +8,10 @@ the overdue cases as of the end of `day`, for every case (`scope` "all") or for 
 groups, read whole and filtered to the units in scope in Python.
 
 Database triggers (migration 0001) keep them honest: any change to a status period, to a case's unit,
-source, key supervision, registration date or deadline, or to a campaign's membership that touches a
-day at or before the last checkpoint moves `CheckpointState.dirty_from` back to that day, and the
-summary ignores checkpoints from `dirty_from` on until `qingji report checkpoints` rebuilds them.
+source, key supervision, registration date or deadline, to a review, its accountability or its matter, to
+judicial aid, or to a campaign's membership that touches a day at or before the last checkpoint moves
+`CheckpointState.dirty_from` back to that day, and the summary ignores checkpoints from `dirty_from` on
+until `qingji report checkpoints` rebuilds them.
 """
 
 from django.db import models
@@ -23,6 +24,10 @@ class SummaryCheckpoint(models.Model):
     scope = models.CharField(max_length=24)
     day = models.DateField()
     groups = models.JSONField(default=list)
+    # [handling unit id, grade, reviewed matters, with accountability]
+    reviews = models.JSONField(default=list)
+    # [handling unit id, cases with judicial aid, amount as a decimal string]
+    aid = models.JSONField(default=list)
     # Per handling unit id: [cases, settled cases], for the trends, which read many days.
     totals = models.JSONField(default=dict)
 

@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -18,7 +18,6 @@ from qingji.ledger.models import (
     OPEN_STATUSES,
     Case,
     CaseStatus,
-    JudicialAid,
     SettlementMethod,
     Source,
     StatusPeriod,
@@ -27,7 +26,7 @@ from qingji.lib.rates import rate
 from qingji.organisations.models import Org
 from qingji.organisations.selectors import org_scope_q
 from qingji.reports import checkpoints
-from qingji.reviews.models import AccountabilityAction, Grade, QualityReview
+from qingji.reviews.models import Grade
 
 METHODS = [m.value for m in SettlementMethod]
 
@@ -67,14 +66,11 @@ def summary(*, org: Org | None = None, campaign=None, as_of: dt.date | None = No
     as_of = as_of or timezone.localdate()
     if cases is None and units is None:
         units = unit_ids(org)
-    if cases is not None:
-        grouped = checkpoints.full_groups(checkpoints.periods_of(cases, campaign), as_of)
-    else:
-        grouped = checkpoints.groups(units=units, campaign=campaign, day=as_of)
+    counted = checkpoints.figures(units=units, campaign=campaign, day=as_of, cases=cases)
     # Collapse once: by (source, status, method) for the totals and the sources, by unit for the units.
     collapsed: dict[tuple[str, str, str], list[int]] = {}
     per_org: dict[int, dict[str, int]] = {}
-    for (source, org_id, status, method), (n, key, overdue) in grouped.items():
+    for (source, org_id, status, method), (n, key, overdue) in counted.groups.items():
         row = collapsed.setdefault((source, status, method), [0, 0])
         row[0] += n
         row[1] += key
@@ -93,9 +89,8 @@ def summary(*, org: Org | None = None, campaign=None, as_of: dt.date | None = No
     result.update(_totals(groups))
     result["by_source"] = _by_source(groups)
     result["by_org"] = _by_org(per_org)
-    scope = {"units": units, "campaign": campaign, "cases": cases, "as_of": as_of}
-    result["aid"] = _aid(_of_cases("case", **scope), as_of)
-    result["reviews"] = _reviews(_of_cases("matter__case", **scope), as_of)
+    result["aid"] = _aid(counted.aid)
+    result["reviews"] = _reviews(counted.reviews)
     return result
 
 
@@ -151,39 +146,21 @@ def _by_org(per_org: dict[int, dict[str, int]]) -> list[dict[str, Any]]:
     return rows
 
 
-def _of_cases(path: str, *, units: list[int] | None, campaign, cases: QuerySet[Case] | None,  # type: ignore[no-untyped-def]
-              as_of: dt.date) -> Q:
-    """Rows whose case (at `path`) the report counts. Through the join, not `case IN (SELECT …)`: SQLite then
-    starts from the few aid or review rows and looks their cases up (2 s → 0.07 s for aid at 1,000,000 cases)."""
-    if cases is not None:
-        return Q(**{f"{path}__in": scoped_cases(campaign=campaign, cases=cases, as_of=as_of).values("pk")})
-    condition = Q(**{f"{path}__registered_on__lte": as_of})
-    if units is not None:
-        condition &= Q(**{f"{path}__handling_org_id__in": units})
-    if campaign is not None:
-        from qingji.campaigns.models import CampaignCase
-
-        condition &= Q(Exists(CampaignCase.objects.filter(case=OuterRef(f"{path}_id"), campaign=campaign)))
-    return condition
+def _aid(per_org: dict[int, list[Any]]) -> dict[str, Any]:
+    amount = sum((amount for _n, amount in per_org.values()), Decimal("0"))
+    return {"cases": sum(n for n, _amount in per_org.values()), "amount": f"{amount:.2f}"}
 
 
-def _aid(of_cases: Q, as_of: dt.date) -> dict[str, Any]:
-    figures = JudicialAid.objects.filter(of_cases, date__lte=as_of).aggregate(
-        cases=Count("case", distinct=True), amount=Sum("amount"))
-    return {"cases": figures["cases"], "amount": f"{figures['amount'] or Decimal('0'):.2f}"}
-
-
-def _reviews(of_cases: Q, as_of: dt.date) -> dict[str, Any]:
-    reviews = QualityReview.objects.filter(of_cases, reviewed_on__lte=as_of)
-    has_action = Exists(AccountabilityAction.objects.filter(review=OuterRef("pk")))
-    rows = reviews.values("grade").annotate(n=Count("id"), accountable=Count("id", filter=Q(has_action))).order_by()
-    counts = {r["grade"]: r["n"] for r in rows}
-    accountable = sum(r["accountable"] for r in rows)
+def _reviews(per_grade: dict[tuple[int, int], list[int]]) -> dict[str, Any]:
+    counts = {g.value: 0 for g in Grade}
+    accountable = 0
+    for (_org, grade), (n, with_action) in per_grade.items():
+        counts[grade] += n
+        accountable += with_action
     matters = sum(counts.values())
     return {
         "matters": matters,
-        "grades": {str(g.value): {"count": counts.get(g.value, 0), "share": rate(counts.get(g.value, 0), matters)}
-                   for g in Grade},
+        "grades": {str(g.value): {"count": counts[g.value], "share": rate(counts[g.value], matters)} for g in Grade},
         "accountability": {"matters": accountable, "share": rate(accountable, matters)},
     }
 

@@ -8,17 +8,20 @@ kind of change the way the application makes it."""
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 import pytest
 
 from qingji.campaigns.models import Campaign, CampaignCase
-from qingji.ledger.models import Case, CaseStatus, SettlementMethod, Source
+from qingji.ledger.models import AidPayer, Case, CaseStatus, JudicialAid, SettlementMethod, Source
 from qingji.ledger.selectors import cases_in_org_scope
-from qingji.ledger.services import case_record_status, case_update, responsibility_assign
+from qingji.ledger.services import aid_add, case_record_status, case_update, responsibility_assign
 from qingji.organisations.models import Official
 from qingji.reports import checkpoints
 from qingji.reports.models import CheckpointState, SummaryCheckpoint
 from qingji.reports.selectors import settlement_trend, summary
+from qingji.reviews.models import AccountabilityAction, AccountabilityKind, QualityReview
+from qingji.reviews.services import accountability_add, matter_add, review_record
 from tests.ledger.factories import make_case
 
 TODAY = dt.date(2026, 1, 10)
@@ -53,6 +56,18 @@ def _history(city, rng: random.Random, n: int = 30) -> list[Case]:  # type: igno
                 case = case_record_status(actor=None, case=Case.objects.get(pk=case.pk), status=status,
                                           method=rng.choice(methods) if status == CaseStatus.CLOSED_SETTLED else "",
                                           effective_on=day)
+        if rng.random() < 0.4:  # judicial aid, sometimes paid twice
+            for _ in range(rng.randrange(1, 3)):
+                paid = registered + dt.timedelta(days=rng.randrange(-5, 500))  # sometimes before registration
+                aid_add(actor=None, case=case, amount=Decimal(rng.randrange(1000, 90000)), payer=AidPayer.AID_FUND,
+                        date=min(paid, TODAY - dt.timedelta(days=1)))
+        if rng.random() < 0.5:  # a reviewed underlying matter, sometimes with accountability
+            matter = matter_add(actor=None, case=case, docket_number=f"（2023）清民初{i}号")
+            review = review_record(actor=None, matter=matter, grade=rng.choice([1, 1, 2, 3]), findings="案卷评查",
+                                   reviewed_on=min(TODAY - dt.timedelta(days=1),
+                                                   registered + dt.timedelta(days=rng.randrange(-30, 400))))
+            if rng.random() < 0.3:
+                accountability_add(actor=None, review=review, kind=AccountabilityKind.WARNING, person="王五")
         cases.append(Case.objects.get(pk=case.pk))
     return cases
 
@@ -77,6 +92,8 @@ def history(city):  # type: ignore[no-untyped-def]
 
 
 def test_the_checkpoints_give_the_figures_of_the_full_count(city, history):
+    assert JudicialAid.objects.count() > 10 and QualityReview.objects.count() > 10
+    assert AccountabilityAction.objects.exists()
     made = checkpoints.refresh(today=TODAY)
     days = set(SummaryCheckpoint.objects.filter(scope="all").values_list("day", flat=True))
     assert made["all"] == len(days) > 24
@@ -175,3 +192,35 @@ def test_checkpoint_days_are_month_ends_and_recent_sundays():
     assert days == [dt.date(2025, 1, 19), dt.date(2025, 1, 26), dt.date(2025, 1, 31), dt.date(2025, 2, 2),
                     dt.date(2025, 2, 9), dt.date(2025, 2, 16), dt.date(2025, 2, 23), dt.date(2025, 2, 28),
                     dt.date(2025, 3, 2)]
+
+
+@pytest.mark.parametrize("change", ["aid added", "aid removed", "review added", "grade corrected",
+                                    "accountability added", "matter moved"])
+def test_a_change_to_aid_or_reviews_marks_checkpoints_stale(city, history, change):
+    checkpoints.refresh(today=TODAY)
+    case = next(c for c in history if c.registered_on < dt.date(2024, 9, 1))
+    review = QualityReview.objects.filter(reviewed_on__lt=dt.date(2025, 6, 1)).select_related("matter").first()
+    if change == "aid added":
+        aid_add(actor=None, case=case, amount=Decimal("5000"), date=dt.date(2025, 4, 2), payer=AidPayer.AID_FUND)
+        expected = dt.date(2025, 4, 2)
+    elif change == "aid removed":
+        aid = JudicialAid.objects.order_by("date").first()
+        aid.delete()
+        expected = aid.date
+    elif change == "review added":
+        matter = matter_add(actor=None, case=case, docket_number="（2024）清刑终9号")
+        review_record(actor=None, matter=matter, grade=3, findings="证据不足", reviewed_on=dt.date(2025, 2, 3))
+        expected = dt.date(2025, 2, 3)
+    elif change == "grade corrected":
+        review_record(actor=None, matter=review.matter, grade=1 if review.grade != 1 else 2, findings="复核",
+                      reviewed_on=review.reviewed_on)
+        expected = review.reviewed_on
+    elif change == "accountability added":
+        accountability_add(actor=None, review=review, kind=AccountabilityKind.NOTICE, person="赵六")
+        expected = review.reviewed_on
+    else:
+        review.matter.case = next(c for c in history if c.handling_org_id != review.matter.case.handling_org_id)
+        review.matter.save()
+        expected = review.reviewed_on
+    assert _state().dirty_from == expected
+    _assert_same(city)

@@ -56,9 +56,38 @@ SQLITE = [
     f"""CREATE TRIGGER qingji_cp_member_upd AFTER UPDATE OF campaign_id, case_id ON campaigns_campaigncase
         BEGIN {_mark_campaign_sqlite("OLD")} {_mark_campaign_sqlite("NEW")} END""",
 ]
+# Reviews and judicial aid count from their own dates (never before them); an accountability action changes
+# its review's figures from the review's date; a matter moved to another case, its reviews'.
+_REVIEW_OF_SQLITE = "(SELECT reviewed_on FROM reviews_qualityreview WHERE id = {row}.review_id)"
+_MATTER_REVIEWS_SQLITE = "(SELECT min(reviewed_on) FROM reviews_qualityreview WHERE matter_id = {row}.id)"
+SQLITE += [
+    f"""CREATE TRIGGER qingji_cp_aid_ins AFTER INSERT ON ledger_judicialaid BEGIN {_mark_sqlite("NEW.date")} END""",
+    f"""CREATE TRIGGER qingji_cp_aid_del AFTER DELETE ON ledger_judicialaid BEGIN {_mark_sqlite("OLD.date")} END""",
+    f"""CREATE TRIGGER qingji_cp_aid_upd AFTER UPDATE OF case_id, amount, date ON ledger_judicialaid
+        BEGIN {_mark_sqlite("min(OLD.date, NEW.date)")} END""",
+    f"""CREATE TRIGGER qingji_cp_review_ins AFTER INSERT ON reviews_qualityreview
+        BEGIN {_mark_sqlite("NEW.reviewed_on")} END""",
+    f"""CREATE TRIGGER qingji_cp_review_del AFTER DELETE ON reviews_qualityreview
+        BEGIN {_mark_sqlite("OLD.reviewed_on")} END""",
+    f"""CREATE TRIGGER qingji_cp_review_upd AFTER UPDATE OF matter_id, grade, reviewed_on ON reviews_qualityreview
+        BEGIN {_mark_sqlite("min(OLD.reviewed_on, NEW.reviewed_on)")} END""",
+    f"""CREATE TRIGGER qingji_cp_action_ins AFTER INSERT ON reviews_accountabilityaction
+        BEGIN {_mark_sqlite(_REVIEW_OF_SQLITE.format(row="NEW"))} END""",
+    f"""CREATE TRIGGER qingji_cp_action_del AFTER DELETE ON reviews_accountabilityaction
+        BEGIN {_mark_sqlite(_REVIEW_OF_SQLITE.format(row="OLD"))} END""",
+    f"""CREATE TRIGGER qingji_cp_action_upd AFTER UPDATE OF review_id ON reviews_accountabilityaction
+        BEGIN {_mark_sqlite(_REVIEW_OF_SQLITE.format(row="OLD"))} {_mark_sqlite(_REVIEW_OF_SQLITE.format(row="NEW"))} END""",
+    f"""CREATE TRIGGER qingji_cp_matter_upd AFTER UPDATE OF case_id ON ledger_underlyingmatter
+        BEGIN {_mark_sqlite(_MATTER_REVIEWS_SQLITE.format(row="NEW"))} END""",
+    f"""CREATE TRIGGER qingji_cp_matter_del AFTER DELETE ON ledger_underlyingmatter
+        BEGIN {_mark_sqlite(_MATTER_REVIEWS_SQLITE.format(row="OLD"))} END""",
+]
 SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in (
     "qingji_cp_period_ins", "qingji_cp_period_del", "qingji_cp_period_upd", "qingji_cp_case_upd",
-    "qingji_cp_case_del", "qingji_cp_member_ins", "qingji_cp_member_del", "qingji_cp_member_upd")]
+    "qingji_cp_case_del", "qingji_cp_member_ins", "qingji_cp_member_del", "qingji_cp_member_upd",
+    "qingji_cp_aid_ins", "qingji_cp_aid_del", "qingji_cp_aid_upd", "qingji_cp_review_ins", "qingji_cp_review_del",
+    "qingji_cp_review_upd", "qingji_cp_action_ins", "qingji_cp_action_del", "qingji_cp_action_upd",
+    "qingji_cp_matter_upd", "qingji_cp_matter_del")]
 
 POSTGRES = [
     """CREATE FUNCTION qingji_cp_mark(x date) RETURNS void LANGUAGE plpgsql AS $$
@@ -128,7 +157,44 @@ POSTGRES = [
     """CREATE TRIGGER qingji_cp_member_upd_new AFTER UPDATE ON campaigns_campaigncase
         REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION qingji_cp_member_new()""",
 ]
+# (function and trigger name, table, event, transition tables, the SELECT of the earliest day it changes)
+_PG_MORE = [
+    ("qingji_cp_aid_ins", "ledger_judicialaid", "INSERT", "NEW TABLE AS new_rows", "SELECT min(date) FROM new_rows"),
+    ("qingji_cp_aid_del", "ledger_judicialaid", "DELETE", "OLD TABLE AS old_rows", "SELECT min(date) FROM old_rows"),
+    ("qingji_cp_aid_upd", "ledger_judicialaid", "UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+     """SELECT min(least(o.date, n.date)) FROM old_rows o JOIN new_rows n ON n.id = o.id
+         WHERE (o.case_id, o.amount, o.date) IS DISTINCT FROM (n.case_id, n.amount, n.date)"""),
+    ("qingji_cp_review_ins", "reviews_qualityreview", "INSERT", "NEW TABLE AS new_rows",
+     "SELECT min(reviewed_on) FROM new_rows"),
+    ("qingji_cp_review_del", "reviews_qualityreview", "DELETE", "OLD TABLE AS old_rows",
+     "SELECT min(reviewed_on) FROM old_rows"),
+    ("qingji_cp_review_upd", "reviews_qualityreview", "UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+     """SELECT min(least(o.reviewed_on, n.reviewed_on)) FROM old_rows o JOIN new_rows n ON n.id = o.id
+         WHERE (o.matter_id, o.grade, o.reviewed_on) IS DISTINCT FROM (n.matter_id, n.grade, n.reviewed_on)"""),
+    ("qingji_cp_action_ins", "reviews_accountabilityaction", "INSERT", "NEW TABLE AS new_rows",
+     "SELECT min(r.reviewed_on) FROM new_rows a JOIN reviews_qualityreview r ON r.id = a.review_id"),
+    ("qingji_cp_action_del", "reviews_accountabilityaction", "DELETE", "OLD TABLE AS old_rows",
+     "SELECT min(r.reviewed_on) FROM old_rows a JOIN reviews_qualityreview r ON r.id = a.review_id"),
+    ("qingji_cp_action_upd", "reviews_accountabilityaction", "UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+     """SELECT min(r.reviewed_on) FROM old_rows o JOIN new_rows n ON n.id = o.id
+          JOIN reviews_qualityreview r ON r.id IN (o.review_id, n.review_id) WHERE o.review_id <> n.review_id"""),
+    ("qingji_cp_matter_upd", "ledger_underlyingmatter", "UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+     """SELECT min(r.reviewed_on) FROM old_rows o JOIN new_rows n ON n.id = o.id
+          JOIN reviews_qualityreview r ON r.matter_id = n.id WHERE o.case_id <> n.case_id"""),
+    ("qingji_cp_matter_del", "ledger_underlyingmatter", "DELETE", "OLD TABLE AS old_rows",
+     "SELECT min(r.reviewed_on) FROM old_rows m JOIN reviews_qualityreview r ON r.matter_id = m.id"),
+]
+for _name, _table, _event, _refs, _select in _PG_MORE:
+    POSTGRES += [
+        f"""CREATE FUNCTION {_name}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN PERFORM qingji_cp_mark(({_select})); RETURN NULL; END $$""",
+        f"""CREATE TRIGGER {_name} AFTER {_event} ON {_table} REFERENCING {_refs} FOR EACH STATEMENT
+        EXECUTE FUNCTION {_name}()""",
+    ]
+
 POSTGRES_DROP = [
+    *[f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, table, *_rest in _PG_MORE],
+    *[f"DROP FUNCTION IF EXISTS {name}()" for name, *_rest in _PG_MORE],
     "DROP TRIGGER IF EXISTS qingji_cp_period_ins ON ledger_statusperiod",
     "DROP TRIGGER IF EXISTS qingji_cp_period_del ON ledger_statusperiod",
     "DROP TRIGGER IF EXISTS qingji_cp_period_upd ON ledger_statusperiod",
@@ -159,6 +225,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('ledger', '0006_report_indexes'),
         ('campaigns', '0002_setup_bulletins_assessment'),
+        ('reviews', '0001_initial'),
     ]
 
     operations = [
@@ -179,6 +246,8 @@ class Migration(migrations.Migration):
                 ('scope', models.CharField(max_length=24)),
                 ('day', models.DateField()),
                 ('groups', models.JSONField(default=list)),
+                ('reviews', models.JSONField(default=list)),
+                ('aid', models.JSONField(default=list)),
                 ('totals', models.JSONField(default=dict)),
             ],
             options={

@@ -10,8 +10,8 @@ judicial aid and its amount (`aid`). They are read
   - else (no valid checkpoint, or a hand-made case queryset) by the full grouped queries over every
     status period in force, every review and every payment of aid, as before.
 All three give the same figures; tests/reports/test_checkpoints.py checks it on histories that change
-under the checkpoints. `refresh()` (`qingji report checkpoints`, the daily `qingji remind` scan, after a
-ledger import) builds the checkpoints of every month end and of the last weeks' Sundays up to yesterday.
+under the checkpoints. `refresh()` (`qingji report checkpoints`, the daily `qingji remind` scan) builds the
+checkpoints of every Sunday and every month end up to yesterday.
 
 A case counts on day D when its period's start, max(valid_from, registered_on), is on or before D and
 the period has not ended by D (valid_to NULL or after D); it is overdue when, besides, its status is
@@ -41,8 +41,8 @@ Reviews = dict[tuple[int, int], list[int]]
 Aid = dict[int, list[Any]]
 
 DIMENSIONS = ("case__source", "case__handling_org_id", "status", "method")
-# Sundays are kept for this many weeks back (the dashboard's weekly trend); month ends for all time.
-SUNDAY_WEEKS = 26
+# Checkpoints computed in one transaction (writers wait meanwhile; a full rebuild takes several).
+BATCH = 24
 # Scopes of up to this many units are filtered in the window's SQL; larger ones after it.
 FEW_UNITS = 20
 
@@ -278,7 +278,7 @@ def _window(units: list[int] | None, campaign: Any, since: dt.date, day: dt.date
 # ---------------------------------------------------------------- building
 
 def checkpoint_days(first: dt.date, last: dt.date) -> list[dt.date]:
-    """Every month end from `first`'s month on, and the Sundays of the last SUNDAY_WEEKS weeks, up to `last`."""
+    """Every Sunday and every month end from `first` to `last`: no day is more than six days after one."""
     days = set()
     month = first.replace(day=1)
     while True:
@@ -286,13 +286,13 @@ def checkpoint_days(first: dt.date, last: dt.date) -> list[dt.date]:
         end = following - dt.timedelta(days=1)
         if end > last:
             break
-        days.add(end)
+        if end >= first:
+            days.add(end)
         month = following
-    sunday = last - dt.timedelta(days=(last.weekday() + 1) % 7)
-    for week in range(SUNDAY_WEEKS):
-        day = sunday - dt.timedelta(weeks=week)
-        if day >= first:
-            days.add(day)
+    day = first + dt.timedelta(days=(6 - first.weekday()) % 7)
+    while day <= last:
+        days.add(day)
+        day += dt.timedelta(weeks=1)
     return sorted(days)
 
 
@@ -324,8 +324,18 @@ def _lock_writers() -> None:
             cursor.execute("LOCK TABLE ledger_case, ledger_statusperiod, campaigns_campaigncase IN SHARE MODE")
 
 
-@transaction.atomic
 def _refresh_scope(campaign: Any, last: dt.date, full: bool) -> int:
+    """Checkpoints in batches of BATCH, each batch one transaction that first drops what went stale."""
+    made = 0
+    while True:
+        batch = _refresh_batch(campaign, last, full and made == 0)
+        made += batch
+        if batch < BATCH:
+            return made
+
+
+@transaction.atomic
+def _refresh_batch(campaign: Any, last: dt.date, full: bool) -> int:
     scope = scope_key(campaign)
     CheckpointState.objects.filter(scope=scope).update(refreshed_at=timezone.now())
     _lock_writers()
@@ -340,13 +350,19 @@ def _refresh_scope(campaign: Any, last: dt.date, full: bool) -> int:
         stale = stale | SummaryCheckpoint.objects.filter(scope=scope, day__gte=state.dirty_from)
     stale.delete()
     have = set(SummaryCheckpoint.objects.filter(scope=scope).values_list("day", flat=True))
+    state.dirty_from = None
+    state.built_through = max(have) if have else None
+    state.save()  # what is left is valid; the base below is read through it
     base: tuple[dt.date, Figures] | None = None
     made = []
     for day in wanted:
         if day in have:
+            base = None  # the next missing day starts from the latest checkpoint before it
             continue
-        if base is None:
-            base = latest_checkpoint(campaign, day) if have else None
+        if len(made) == BATCH:
+            break
+        if base is None and have and min(have) < day:
+            base = latest_checkpoint(campaign, day)
         if base is None:
             result = full_figures(units=None, campaign=campaign, cases=None, day=day)
         else:
@@ -355,8 +371,8 @@ def _refresh_scope(campaign: Any, last: dt.date, full: bool) -> int:
         made.append(SummaryCheckpoint(scope=scope, day=day, **result.dump()))
         base = (day, result)
     SummaryCheckpoint.objects.bulk_create(made, batch_size=20)
-    state.built_through = wanted[-1] if wanted else None
-    state.dirty_from = None
+    if made:
+        state.built_through = max(state.built_through or made[-1].day, made[-1].day)
     state.refreshed_at = timezone.now()
     state.save()
     return len(made)

@@ -91,6 +91,15 @@ def history(city):  # type: ignore[no-untyped-def]
     return _history(city, random.Random(7))
 
 
+def test_a_refresh_in_several_batches_gives_the_same_checkpoints(city, history, monkeypatch):
+    checkpoints.refresh(today=TODAY)
+    whole = dict(SummaryCheckpoint.objects.values_list("day", "groups"))
+    monkeypatch.setattr(checkpoints, "BATCH", 5)
+    made = checkpoints.refresh(today=TODAY, full=True)
+    assert made["all"] == len(whole)
+    assert dict(SummaryCheckpoint.objects.values_list("day", "groups")) == whole
+
+
 def test_the_checkpoints_give_the_figures_of_the_full_count(city, history):
     assert JudicialAid.objects.count() > 10 and QualityReview.objects.count() > 10
     assert AccountabilityAction.objects.exists()
@@ -187,11 +196,14 @@ def test_the_trend_reads_the_sundays_and_agrees_with_the_full_count(city, histor
     assert [p["total"] for p in fast] == [summary(units=units, as_of=d)["total"] for d in days]
 
 
-def test_checkpoint_days_are_month_ends_and_recent_sundays():
+def test_checkpoints_are_every_sunday_and_every_month_end():
     days = checkpoints.checkpoint_days(dt.date(2025, 1, 15), dt.date(2025, 3, 3))
     assert days == [dt.date(2025, 1, 19), dt.date(2025, 1, 26), dt.date(2025, 1, 31), dt.date(2025, 2, 2),
                     dt.date(2025, 2, 9), dt.date(2025, 2, 16), dt.date(2025, 2, 23), dt.date(2025, 2, 28),
                     dt.date(2025, 3, 2)]
+    every_day = [dt.date(2020, 1, 1) + dt.timedelta(days=n) for n in range(2192)]  # 2020-2025
+    expected = [d for d in every_day if d.weekday() == 6 or (d + dt.timedelta(days=1)).day == 1]
+    assert checkpoints.checkpoint_days(every_day[0], every_day[-1]) == expected
 
 
 @pytest.mark.parametrize("change", ["aid added", "aid removed", "review added", "grade corrected",

@@ -29,7 +29,7 @@ from django.db.models import Count, DateField, Exists, IntegerField, Min, OuterR
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from qingji.ledger.models import OPEN_STATUSES, Case, CaseStatus, JudicialAid, StatusPeriod
+from qingji.ledger.models import OPEN_STATUSES, Case, CaseStatus, JudicialAid, StatusPeriod, UnderlyingMatter
 from qingji.reports.models import CheckpointState, SummaryCheckpoint
 from qingji.reviews.models import AccountabilityAction, QualityReview
 
@@ -262,16 +262,19 @@ def _window(units: list[int] | None, campaign: Any, since: dt.date, day: dt.date
         result.add(Figures({_dims(r): [r["n"], r["key"], r["overdue"]] for r in rows}))
     if only_groups:
         return result
+    # The cases registered in the window, as a subquery: SQLite then starts from them, not from every
+    # review or payment dated before the window (0.9 s → a few ms for a city at 1,000,000 cases).
+    registered = Case.objects.filter(registered_on__gt=since, registered_on__lte=day).values("pk")
     reviews = QualityReview.objects.filter(_case_q("matter__case", units, campaign, None))
     _add_reviews(result, reviews.filter(reviewed_on__gt=since, reviewed_on__lte=day,
                                         matter__case__registered_on__lte=day))
-    _add_reviews(result, reviews.filter(reviewed_on__lte=since, matter__case__registered_on__gt=since,
-                                        matter__case__registered_on__lte=day))
+    _add_reviews(result, reviews.filter(reviewed_on__lte=since, matter__in=UnderlyingMatter.objects.filter(
+        case__in=registered).values("pk")))
     aid = JudicialAid.objects.filter(_case_q("case", units, campaign, None))
     earlier = Exists(JudicialAid.objects.filter(case=OuterRef("case_id"), date__lte=since))
     _add_aid(result, aid.filter(date__gt=since, date__lte=day, case__registered_on__lte=day),
              Count("case", distinct=True, filter=~Q(earlier)))
-    _add_aid(result, aid.filter(date__lte=since, case__registered_on__gt=since, case__registered_on__lte=day))
+    _add_aid(result, aid.filter(date__lte=since, case__in=registered))
     return result
 
 

@@ -33,10 +33,18 @@ def figures_panel(user) -> dict[str, Any] | None:  # type: ignore[no-untyped-def
                   "open": ledger_link(report, status="open"),
                   "overdue": ledger_link(report, status="open", deadline="overdue"),
                   "due_week": ledger_link(report, status="open", deadline="due7")},
-        "trend_chart": charts.trend_line(settlement_trend(units=units, days=week_ends(today)), _milestones(user)),
+        "trend_chart": charts.trend_line(_trend(units, today, report), _milestones(user)),
         "org_chart": charts.rate_bar(orgs, "name", lambda r: ledger_link(report, org=r["org"]), horizontal=True)
         if len(orgs) > 1 else None,
     }
+
+
+def _trend(units: list[int], today: dt.date, report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The last twelve Sundays (checkpoints, read as they are) and today, which the summary has counted already."""
+    past = [day for day in week_ends(today) if day != today]
+    today_point = {"date": today.isoformat(), "total": report["total"], "settled": report["settled"],
+                   "settlement_rate": report["settlement_rate"]}
+    return [*settlement_trend(units=units, days=past), today_point]
 
 
 def _milestones(user) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]

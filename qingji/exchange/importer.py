@@ -9,16 +9,16 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter, itemgetter
 from pathlib import Path
-from types import SimpleNamespace
 from typing import IO, Any
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Model, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qingji.audit.services import audit_entry, audit_log, audit_log_many
+from qingji.audit.services import audit_log, audit_log_values, audit_values
 from qingji.exchange.columns import COLUMNS, FLAG_COLUMNS, GENDERS, METHODS, OPEN, SOURCES, STAGES, STATUSES, lookup
 from qingji.exchange.reviews import parse_reviews, review_sheet, write_reviews
 from qingji.ledger.models import (
@@ -36,23 +36,23 @@ from qingji.ledger.models import (
 )
 from qingji.ledger.services import (
     aid_add,
-    case_build,
     case_record_status,
-    case_registration_rows,
+    case_registration_values,
     case_set_dockets,
     case_snapshot,
     case_update,
+    case_values,
     format_ledger_no,
     last_ledger_seq,
     ledger_no_prefix,
-    petitioner_build,
     petitioner_created_audit,
+    petitioner_values,
     require,
     responsibility_assign,
     responsibility_snapshot,
     status_change,
 )
-from qingji.lib.bulk import insert_rows
+from qingji.lib.bulk import insert_values
 from qingji.lib.idnumbers import check_id_number, check_phone, normalise_id_number, normalise_phone
 from qingji.lib.pii import digest
 from qingji.lib.problems import InputRejected, ProblemList
@@ -396,6 +396,11 @@ class _Writer:
         return None in handlers or {h.pk for h in handlers} != {h.pk for h in current.handlers.all()}
 
     # -------------------------------------------------------- new cases
+    #
+    # The new cases of a batch are planned in memory as plain objects (no model instances: the services'
+    # functions read and set their attributes), then written table by table as plain tuples: petitioners,
+    # cases and responsibilities by multi-row INSERTs that return their keys, the leaf rows (links,
+    # matters, status periods, handlers, aid, audit entries) by COPY on PostgreSQL, executemany on SQLite.
 
     def flush(self) -> None:
         rows, self.pending = self.pending, []
@@ -405,51 +410,89 @@ class _Writer:
         for capability in ("case.register", "case.assign", "case.record_work"):
             require(actor, capability)  # as the services would; each row's unit was checked against the scope
         people = self._petitioners(rows)
-        officials = {id(row): self._row_officials(row) for row in rows}
+        officials = [self._row_officials(row) for row in rows]
         self.officials.flush()
-        plans = [self._plan(row, people[index], officials[id(row)]) for index, row in enumerate(rows)]
-        Petitioner.objects.bulk_create([p for plan in plans for p in plan.new_petitioners], batch_size=1000)
-        cases = [plan.case for plan in plans]
-        insert_rows(Case, cases)
-        # Ledger numbers are unique: read the new cases' keys back in one query.
-        keys = dict(Case.objects.filter(ledger_no__in=[c.ledger_no for c in cases]).values_list("ledger_no", "pk"))
-        for case in cases:
-            case.pk = keys[case.ledger_no]
-            case._state.adding = False
-        insert_rows(CasePetitioner, [x for plan in plans for x in plan.links])
-        insert_rows(UnderlyingMatter, [x for plan in plans for x in plan.matters])
-        insert_rows(StatusPeriod, [x for plan in plans for x in plan.periods])
-        with_responsibility = [plan for plan in plans if plan.responsibility is not None]
-        insert_rows(Responsibility, [plan.responsibility for plan in with_responsibility])
-        keys = dict(Responsibility.objects.filter(case_id__in=[plan.case.pk for plan in with_responsibility])
-                    .values_list("case_id", "pk"))
-        for plan in with_responsibility:
-            plan.responsibility.pk = keys[plan.case.pk]
-            plan.responsibility._state.adding = False
-        insert_rows(Responsibility.handlers.through,
-                    [SimpleNamespace(responsibility_id=plan.responsibility.pk, official_id=pk)
-                     for plan in with_responsibility for pk in dict.fromkeys(h.pk for h in plan.handlers)])
-        insert_rows(JudicialAid, [plan.aid for plan in plans if plan.aid is not None])
+        plans = [self._plan(row, people[index], officials[index]) for index, row in enumerate(rows)]
+        now = timezone.now()
+        actor_id = getattr(actor, "pk", None)
+
+        new_people = [p for plan in plans for p in plan.new_petitioners]
+        table = _Table(Petitioner, _PETITIONER_COLUMNS, now)
+        for person in new_people:
+            table.add(_petitioner_row(person.values))
+        for person, pk in zip(new_people, table.write(returning=True), strict=True):
+            person.pk = pk
+            if person.id_number_digest:
+                self.petitioners[person.id_number_digest] = (pk, person.name)
+
+        table = _Table(Case, _CASE_COLUMNS, now)
+        for plan in plans:
+            plan.case.created_at = plan.case.updated_at = now
+            table.add(_case_row(plan.case))
+        for plan, pk in zip(plans, table.write(returning=True), strict=True):
+            plan.case.pk = pk
+            self.result.case_ids.append(pk)
+
+        table = _Table(CasePetitioner, ("case_id", "petitioner_id", "position"), now)
+        for plan in plans:
+            for position, person in enumerate(plan.petitioners):
+                table.add((plan.case.pk, person.pk, position))
+        table.write()
+        table = _Table(UnderlyingMatter, ("case_id", "docket_number"), now)
+        for plan in plans:
+            for docket in plan.dockets:
+                table.add((plan.case.pk, docket))
+        table.write()
+        table = _Table(StatusPeriod, ("case_id", "status", "method", "valid_from", "valid_to", "source", "note",
+                                      "recorded_by_id"), now)
+        for plan in plans:
+            for period in plan.periods:
+                table.add((plan.case.pk, period.status, period.method, period.valid_from, period.valid_to,
+                           period.source, period.note, actor_id))
+        table.write()
+
+        assigned = [plan for plan in plans if plan.responsibility is not None]
+        table = _Table(Responsibility, ("case_id", "lead_official_id", "supervising_official_id", "watch_officer_id",
+                                        "head_of_unit_id", "plan", "deadline", "goal"), now)
+        for plan in assigned:
+            r = plan.responsibility
+            table.add((plan.case.pk, r.lead_official.pk, _pk(r.supervising_official), _pk(r.watch_officer), None,
+                       r.plan, r.deadline, r.goal))
+        keys = table.write(returning=True)
+        table = _Table(Responsibility.handlers.through, ("responsibility_id", "official_id"), now)
+        for plan, pk in zip(assigned, keys, strict=True):
+            for official_pk in dict.fromkeys(h.pk for h in plan.handlers):
+                table.add((pk, official_pk))
+        table.write()
+        table = _Table(JudicialAid, ("case_id", "amount", "date", "payer", "approval", "recorded_by_id"), now)
+        for plan in plans:
+            if plan.aid is not None:
+                table.add((plan.case.pk, plan.aid["amount"], plan.aid["date"], plan.aid["payer"],
+                           plan.aid["approval"], actor_id))
+        table.write()
+
+        at = now.astimezone(dt.UTC)
         entries = []
         for plan in plans:
-            entries += [audit_entry(actor=actor, action=action, obj=obj, before=before, after=after)
-                        for action, obj, before, after in plan.audit]
-            self.result.case_ids.append(plan.case.pk)
-        audit_log_many(entries)
+            for action, obj, before, after in plan.audit:
+                if obj is plan.case:
+                    entries.append(audit_values(actor=actor, action=action, object_type="case", object_id=obj.pk,
+                                                object_repr=obj.ledger_no, before=before, after=after, at=at))
+                else:
+                    entries.append(audit_values(actor=actor, action=action, object_type="petitioner",
+                                                object_id=obj.pk, object_repr=obj.name, before=before,
+                                                after=after, at=at))
+        audit_log_values(entries)
         self.result.created += len(plans)
-        for plan in plans:
-            for petitioner in plan.new_petitioners:
-                if petitioner.id_number_digest:
-                    self.petitioners[petitioner.id_number_digest] = (petitioner.pk, petitioner.name)
 
-    def _petitioners(self, rows: list[Row]) -> list[list[Petitioner]]:
+    def _petitioners(self, rows: list[Row]) -> list[list["_Plain"]]:
         """Per row, its petitioners: a known one (same ID number) or a new one, not yet saved."""
         wanted = {digest(v["id_number"]) for r in rows if (v := r.values)["id_number"] and not v.get("id_masked")}
         missing = wanted - set(self.petitioners)
         for pk, number_digest, name in (Petitioner.objects.filter(id_number_digest__in=missing).order_by("-pk")
                                         .values_list("pk", "id_number_digest", "name")):
             self.petitioners[number_digest] = (pk, name)  # the lowest pk wins, as .first() would
-        made: dict[str, Petitioner] = {}
+        made: dict[str, _Plain] = {}
         people = []
         for row in rows:
             v = row.values
@@ -459,15 +502,16 @@ class _Writer:
                 key = digest(id_number) if id_number else ""
                 if key and key in self.petitioners:
                     pk, known_name = self.petitioners[key]
-                    mine.append(Petitioner(pk=pk, name=known_name))
+                    mine.append(_Plain(pk=pk, name=known_name, new=False))
                 elif key and key in made:
                     mine.append(made[key])
                 else:
-                    petitioner = petitioner_build(
+                    values = petitioner_values(
                         checked=True, name=name, gender=v["gender"] if index == 0 else "", id_number=id_number,
                         phone=v["phone"] if index == 0 and "*" not in v["phone"] else "",
                         address=v["address"] if index == 0 else "", group_size=v["group_size"] if index == 0 else 1)
-                    petitioner._new = True  # type: ignore[attr-defined]
+                    petitioner = _Plain(pk=None, name=values["name"], id_number_digest=values["id_number_digest"],
+                                        values=values, new=True)
                     if key:
                         made[key] = petitioner
                     mine.append(petitioner)
@@ -490,33 +534,37 @@ class _Writer:
         self.ledger_seq[prefix] += 1
         return format_ledger_no(prefix, self.ledger_seq[prefix])
 
-    def _plan(self, row: Row, petitioners: list[Petitioner], officials: dict[str, Any]) -> "_Plan":
+    def _plan(self, row: Row, petitioners: list["_Plain"], officials: dict[str, Any]) -> "_Plan":
         """What case_register, responsibility_assign, case_record_status and aid_add would write."""
         ctx, actor, v = self.ctx, self.ctx.actor, row.values
-        plan = _Plan()
+        plan = _Plan(petitioners=petitioners)
         for petitioner in petitioners:
-            if getattr(petitioner, "_new", False) and petitioner.pk is None:
-                petitioner._new = False  # type: ignore[attr-defined]
+            if petitioner.new:
+                petitioner.new = False
                 plan.new_petitioners.append(petitioner)
                 plan.audit.append(("petitioner.create", petitioner, None, petitioner_created_audit(petitioner)))
         fields = _case_fields(v)
         flags = [flag for flag in FLAG_COLUMNS if fields.pop(flag)]
         registered_on = v["registered_on"] or v["assigned_on"] or ctx.today
-        case = plan.case = case_build(
+        values = case_values(
             actor=actor, handling_org=v["handling_org"], petitioners=petitioners, registered_on=registered_on,
-            ledger_no=v["ledger_no"] or self._ledger_no(v["handling_org"], registered_on), flags=flags, **fields)
-        plan.links, plan.matters, period = case_registration_rows(case, petitioners, v["dockets"],
-                                                                  RecordSource.IMPORT, actor)
+            ledger_no=v["ledger_no"] or self._ledger_no(v["handling_org"], registered_on), flags=flags,
+            today=ctx.today, **fields)
+        case = plan.case = _Plain(**_CASE_DEFAULTS)
+        category, org, creator = values.pop("category"), values.pop("handling_org"), values.pop("created_by")
+        case.__dict__.update(values, category_id=_pk(category), handling_org_id=org.pk, created_by_id=_pk(creator))
+        plan.dockets, period = case_registration_values(case, [p.name for p in petitioners], v["dockets"],
+                                                        RecordSource.IMPORT, actor, make_period=_Period)
         plan.periods.append(period)
-        plan.audit.append(("case.register", case, None, case_snapshot(case)))
+        plan.audit.append(("case.register", case, None, case_snapshot(case)))  # type: ignore[arg-type]
         if officials:
             handlers = officials.pop("handlers")
-            responsibility = plan.responsibility = Responsibility(case=case, plan=v["plan"], deadline=v["deadline"],
-                                                                  goal="", head_of_unit=None, **officials)
+            responsibility = plan.responsibility = _Plain(plan=v["plan"], deadline=v["deadline"], goal="",
+                                                          head_of_unit=None, **officials)
             plan.handlers = handlers
             stored_order = sorted(dict.fromkeys(handlers), key=lambda h: (ctx.orgs_by_pk[h.org_id].path, h.name))
             plan.audit.append(("case.assign", case, self.no_responsibility,
-                               responsibility_snapshot(responsibility, stored_order)))
+                               responsibility_snapshot(responsibility, stored_order)))  # type: ignore[arg-type]
             case.deadline = v["deadline"]
             self._status(plan, period, CaseStatus.IN_PROGRESS, "", _assigned_on(v, case), RecordSource.SERVICE,
                          "case.assign_status")
@@ -525,32 +573,76 @@ class _Writer:
             self._status(plan, plan.periods[-1], v["status"], method, max(v["closed_on"], case.status_since),
                          RecordSource.IMPORT, "case.record_status")
         if v["aid"]:
-            plan.aid = JudicialAid(case=case, amount=v["aid"], date=v["closed_on"] or v["registered_on"] or ctx.today,
-                                   payer="aid_fund", approval=_("Imported from a workbook"), recorded_by=actor)
-            plan.audit.append(("case.aid", case, None, {"amount": plan.aid.amount, "date": plan.aid.date,
-                                                        "payer": plan.aid.payer, "approval": plan.aid.approval}))
+            plan.aid = {"amount": v["aid"], "date": v["closed_on"] or v["registered_on"] or ctx.today,
+                        "payer": "aid_fund", "approval": _("Imported from a workbook")}
+            plan.audit.append(("case.aid", case, None, plan.aid))
         return plan
 
-    def _status(self, plan: "_Plan", current: StatusPeriod, status: str, method: str, effective_on: dt.date,
+    def _status(self, plan: "_Plan", current: Any, status: str, method: str, effective_on: dt.date,
                 source: str, action: str) -> None:
-        period, before, after = status_change(plan.case, current, status=status, method=method,
+        period, before, after = status_change(plan.case, current, status=status, method=method,  # type: ignore[arg-type]
                                               effective_on=effective_on, source=source, note="",
-                                              actor=self.ctx.actor)
+                                              actor=self.ctx.actor, today=self.ctx.today, make_period=_Period)
         plan.case.version += 1
         plan.periods.append(period)
         plan.audit.append((action, plan.case, before, after))
 
 
+class _Plain:
+    """A case, petitioner, responsibility or status period planned by the bulk path: a plain object with the
+    attributes the services' functions read and set, written later as a plain row."""
+
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+
+
+class _Period(_Plain):
+    valid_to = None
+    method = ""
+    note = ""
+
+
+class _Table:
+    """Rows of one model as plain tuples: the given columns, then every other column at its field's default
+    (auto_now fields at the batch's timestamp)."""
+
+    def __init__(self, model: type[Model], columns: tuple[str, ...], now: dt.datetime) -> None:
+        rest = [f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in columns]
+        self.model, self.columns = model, (*columns, *(f.attname for f in rest))
+        self.tail = tuple(now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+                          else f.get_default() for f in rest)
+        self.rows: list[tuple[Any, ...]] = []
+
+    def add(self, values: tuple[Any, ...]) -> None:
+        self.rows.append(values + self.tail if self.tail else values)
+
+    def write(self, *, returning: bool = False) -> list[int]:
+        rows, self.rows = self.rows, []
+        return insert_values(self.model, self.columns, rows, returning=returning)
+
+
+def _pk(obj: Any) -> int | None:
+    return None if obj is None else obj.pk
+
+
+_CASE_COLUMNS = tuple(f.attname for f in Case._meta.concrete_fields if not f.primary_key)
+_CASE_DEFAULTS = {f.attname: f.get_default() for f in Case._meta.concrete_fields if not f.primary_key}
+_case_row = attrgetter(*_CASE_COLUMNS)
+_PETITIONER_COLUMNS = ("name", "gender", "id_number", "id_number_digest", "phone", "phone_digest", "address",
+                       "region_code", "group_size", "notes")
+_petitioner_row = itemgetter(*_PETITIONER_COLUMNS)
+
+
 @dataclass
 class _Plan:
-    case: Case = None  # type: ignore[assignment]
-    new_petitioners: list[Petitioner] = field(default_factory=list)
-    links: list[CasePetitioner] = field(default_factory=list)
-    matters: list[UnderlyingMatter] = field(default_factory=list)
-    periods: list[StatusPeriod] = field(default_factory=list)
-    responsibility: Responsibility | None = None
+    case: _Plain = None  # type: ignore[assignment]
+    petitioners: list[_Plain] = field(default_factory=list)
+    new_petitioners: list[_Plain] = field(default_factory=list)
+    dockets: list[str] = field(default_factory=list)
+    periods: list[Any] = field(default_factory=list)
+    responsibility: _Plain | None = None
     handlers: list[Official] = field(default_factory=list)
-    aid: JudicialAid | None = None
+    aid: dict[str, Any] | None = None
     audit: list[tuple[str, Any, Any, Any]] = field(default_factory=list)
 
 

@@ -79,3 +79,69 @@ def _converter(field: Field, connection, now: dt.datetime) -> Callable[[Any], An
         return lambda obj: None if getattr(obj, attname) is None else ops.adapt_json_value(getattr(obj, attname),
                                                                                            encoder)
     return lambda obj: field.get_db_prep_save(getattr(obj, attname), connection)
+
+
+def insert_values(model: type[Model], columns: Sequence[str], rows: Sequence[Sequence[Any]], *,
+                  returning: bool = False, batch_size: int = 2000) -> list[int]:
+    """INSERT plain rows: tuples of Python values in the order of `columns` (the fields' attnames), the way
+    the bulk paths of imports write leaf rows without making model instances. Values are adapted for the
+    backend where a field converts anything (dates on SQLite, sealed personal data, decimals); JSON columns
+    take the JSON text. With `returning`, multi-row INSERTs … RETURNING give the new primary keys in the
+    rows' order (as `bulk_create` relies on); without it, PostgreSQL gets the rows by COPY and SQLite by
+    executemany. Either way they are ordinary inserts: constraints and triggers apply."""
+    if not rows:
+        return []
+    connection = connections[router.db_for_write(model)]
+    fields = [model._meta.get_field(name) for name in columns]
+    adapters = [(index, adapter) for index, field in enumerate(fields)
+                if (adapter := _value_adapter(field, connection)) is not None]
+    if adapters:
+        rows = [_adapted(row, adapters) for row in rows]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(f.column) for f in fields)
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    with connection.cursor() as cursor:
+        if returning:
+            ids: list[int] = []
+            pk = quote(model._meta.pk.column)
+            step = max(1, min(500, 30000 // len(fields)))  # SQLite allows 32,766 parameters a statement
+            for start in range(0, len(rows), step):
+                chunk = rows[start:start + step]
+                cursor.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(chunk))} "  # noqa: S608
+                               f"RETURNING {pk}", [value for row in chunk for value in row])
+                ids += [found[0] for found in cursor.fetchall()]
+            return ids
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return []
+        sql = f"INSERT INTO {table} ({names}) VALUES {one}"  # noqa: S608
+        for start in range(0, len(rows), batch_size):
+            cursor.executemany(sql, rows[start:start + batch_size])
+    return []
+
+
+def _adapted(row: Sequence[Any], adapters: list[tuple[int, Callable[[Any], Any]]]) -> list[Any]:
+    values = list(row)
+    for index, adapt in adapters:
+        if values[index] is not None:
+            values[index] = adapt(values[index])
+    return values
+
+
+def _value_adapter(field: Field, connection) -> Callable[[Any], Any] | None:  # type: ignore[no-untyped-def]
+    """How a plain value of the field goes into an INSERT, or None when it goes as it is."""
+    kind = type(field)
+    if field.is_relation or kind in PLAIN or kind in (AutoField, BigAutoField):
+        return None
+    if kind is JSONField:
+        return None  # JSON text, encoded by the caller
+    if connection.vendor == "postgresql" and kind in (DateField, DateTimeField):
+        return None  # psycopg adapts dates and aware datetimes itself
+    if kind is DateField:
+        return connection.ops.adapt_datefield_value
+    if kind is DateTimeField:
+        return connection.ops.adapt_datetimefield_value
+    return lambda value: field.get_db_prep_save(value, connection)

@@ -685,6 +685,8 @@ class _Officials:
         self.by_org_name: dict[tuple[int, str], list[Official]] = defaultdict(list)
         self.loaded: set[str] = set()
         self.unsaved: list[Official] = []
+        self.chains: dict[int, list[int]] = {}
+        self.found: dict[tuple[int, str, str], Official | None] = {}  # emptied whenever an official is added
 
     def load(self, rows: list[Row]) -> None:
         names = set()
@@ -700,13 +702,22 @@ class _Officials:
                 self.by_org_name[(official.org_id, official.name)].append(official)
 
     def _chain(self, org: Org) -> list[int]:
-        chain, current = [], org
-        while current is not None:
-            chain.append(current.pk)
-            current = self.ctx.orgs_by_pk.get(current.superior_id) if current.superior_id else None
+        chain = self.chains.get(org.pk)
+        if chain is None:
+            chain, current = [], org
+            while current is not None:
+                chain.append(current.pk)
+                current = self.ctx.orgs_by_pk.get(current.superior_id) if current.superior_id else None
+            self.chains[org.pk] = chain
         return chain
 
     def find(self, org: Org, person: tuple[str, str]) -> Official | None:
+        key = (org.pk, *person)
+        if key not in self.found:
+            self.found[key] = self._find(org, person)
+        return self.found[key]
+
+    def _find(self, org: Org, person: tuple[str, str]) -> Official | None:
         name, title = person
         for org_pk in self._chain(org):
             found = self.by_org_name.get((org_pk, name), [])
@@ -731,6 +742,7 @@ class _Officials:
             else:
                 self.unsaved.append(official)
             self.by_org_name[(org.pk, official.name)].append(official)
+            self.found.clear()
         return official
 
     def flush(self) -> None:

@@ -138,10 +138,21 @@ def _value_adapter(field: Field, connection) -> Callable[[Any], Any] | None:  # 
         return None
     if kind is JSONField:
         return None  # JSON text, encoded by the caller
-    if connection.vendor == "postgresql" and kind in (DateField, DateTimeField):
-        return None  # psycopg adapts dates and aware datetimes itself
     if kind is DateField:
-        return connection.ops.adapt_datefield_value
+        return None  # psycopg adapts dates itself; Django registers sqlite3's adapter (ISO text)
+    if connection.vendor == "postgresql" and kind is DateTimeField:
+        return None  # psycopg adapts aware datetimes itself
     if kind is DateTimeField:
-        return connection.ops.adapt_datetimefield_value
+        return _last(connection.ops.adapt_datetimefield_value)
     return lambda value: field.get_db_prep_save(value, connection)
+
+
+def _last(adapt: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`adapt`, remembering its last value: rows of a batch share their timestamp and many dates."""
+    memo: list[Any] = [object(), None]
+
+    def adapted(value: Any) -> Any:
+        if value is not memo[0]:
+            memo[0], memo[1] = value, adapt(value)
+        return memo[1]
+    return adapted

@@ -335,7 +335,6 @@ class _Writer:
     def __init__(self, ctx: _Context, result: ImportResult) -> None:
         self.ctx, self.result = ctx, result
         self.officials = _Officials(ctx)
-        self.petitioners: dict[str, tuple[int, str]] = {}  # ID number digest → (pk, name)
         self.ledger_seq: dict[str, int] = {}
         self.pending: list[Row] = []
         self.no_responsibility = responsibility_snapshot(Responsibility(), [])  # "before" of a first assignment
@@ -422,8 +421,6 @@ class _Writer:
             table.add(_petitioner_row(person.values))
         for person, pk in zip(new_people, table.write(returning=True), strict=True):
             person.pk = pk
-            if person.id_number_digest:
-                self.petitioners[person.id_number_digest] = (pk, person.name)
 
         table = _Table(Case, _CASE_COLUMNS, now)
         for plan in plans:
@@ -486,12 +483,13 @@ class _Writer:
         self.result.created += len(plans)
 
     def _petitioners(self, rows: list[Row]) -> list[list["_Plain"]]:
-        """Per row, its petitioners: a known one (same ID number) or a new one, not yet saved."""
+        """Per row, its petitioners: a known one (same ID number, also when written by an earlier batch) or a new
+        one, not yet saved. Nothing is kept from batch to batch, so memory stays flat."""
         wanted = {digest(v["id_number"]) for r in rows if (v := r.values)["id_number"] and not v.get("id_masked")}
-        missing = wanted - set(self.petitioners)
-        for pk, number_digest, name in (Petitioner.objects.filter(id_number_digest__in=missing).order_by("-pk")
+        known: dict[str, tuple[int, str]] = {}
+        for pk, number_digest, name in (Petitioner.objects.filter(id_number_digest__in=wanted).order_by("-pk")
                                         .values_list("pk", "id_number_digest", "name")):
-            self.petitioners[number_digest] = (pk, name)  # the lowest pk wins, as .first() would
+            known[number_digest] = (pk, name)  # the lowest pk wins, as .first() would
         made: dict[str, _Plain] = {}
         people = []
         for row in rows:
@@ -500,8 +498,8 @@ class _Writer:
             for index, name in enumerate(v["petitioners"]):
                 id_number = v["id_number"] if index == 0 and not v.get("id_masked") else ""
                 key = digest(id_number) if id_number else ""
-                if key and key in self.petitioners:
-                    pk, known_name = self.petitioners[key]
+                if key and key in known:
+                    pk, known_name = known[key]
                     mine.append(_Plain(pk=pk, name=known_name, new=False))
                 elif key and key in made:
                     mine.append(made[key])

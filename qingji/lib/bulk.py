@@ -86,9 +86,10 @@ def insert_values(model: type[Model], columns: Sequence[str], rows: Sequence[Seq
     """INSERT plain rows: tuples of Python values in the order of `columns` (the fields' attnames), the way
     the bulk paths of imports write leaf rows without making model instances. Values are adapted for the
     backend where a field converts anything (dates on SQLite, sealed personal data, decimals); JSON columns
-    take the JSON text. With `returning`, multi-row INSERTs … RETURNING give the new primary keys in the
-    rows' order (as `bulk_create` relies on); without it, PostgreSQL gets the rows by COPY and SQLite by
-    executemany. Either way they are ordinary inserts: constraints and triggers apply."""
+    take the JSON text. PostgreSQL gets the rows by COPY, SQLite by executemany. With `returning`, the new
+    primary keys come back in the rows' order: on PostgreSQL drawn from the table's sequence first (as an
+    INSERT would draw them), on SQLite by multi-row INSERTs … RETURNING (whose order `bulk_create` relies on
+    too). Either way they are ordinary inserts: constraints and triggers apply."""
     if not rows:
         return []
     connection = connections[router.db_for_write(model)]
@@ -102,8 +103,19 @@ def insert_values(model: type[Model], columns: Sequence[str], rows: Sequence[Seq
     names = ", ".join(quote(f.column) for f in fields)
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     with connection.cursor() as cursor:
+        if returning and connection.vendor == "postgresql":
+            # Keys from the table's own sequence, one query for all; then the rows with their keys by COPY (a
+            # multi-row INSERT of thousands of parameters costs psycopg more to parse than the server to run).
+            pk = model._meta.pk
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                           [model._meta.db_table, pk.column, len(rows)])
+            ids = [found[0] for found in cursor.fetchall()]
+            with cursor.copy(f"COPY {table} ({quote(pk.column)}, {names}) FROM STDIN") as copy:
+                for key, row in zip(ids, rows, strict=True):
+                    copy.write_row((key, *row))
+            return ids
         if returning:
-            ids: list[int] = []
+            ids = []
             pk = quote(model._meta.pk.column)
             step = max(1, min(500, 30000 // len(fields)))  # SQLite allows 32,766 parameters a statement
             for start in range(0, len(rows), step):

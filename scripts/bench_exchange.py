@@ -16,12 +16,40 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 ORGS = ["QH-QY-FY", "QH-HY-FY", "QH-AP-FY", "QH-YN-FY", "QH-ZY", "QH-JCY", "QH-GAJ", "QH-SFJ"]
+
+
+class ServerCPU(threading.Thread):
+    """CPU seconds of the PostgreSQL backends serving one database, sampled from /proc every 0.2 s while a
+    command runs (a backend's last 0.2 s may be missed): the server's share of the work, which the client's
+    CPU time leaves out."""
+
+    def __init__(self, database: str) -> None:
+        super().__init__(daemon=True)
+        self.marker, self.seen, self.done = f" {database} ".encode(), {}, threading.Event()
+
+    def run(self) -> None:
+        tick = os.sysconf("SC_CLK_TCK")
+        while not self.done.wait(0.2):
+            for pid in filter(str.isdigit, os.listdir("/proc")):
+                try:
+                    if self.marker not in Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ") + b" ":
+                        continue
+                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                self.seen[pid] = (int(fields[11]) + int(fields[12])) / tick
+
+    def stop(self) -> float:
+        self.done.set()
+        self.join()
+        return sum(self.seen.values())
 
 
 def run(env: dict[str, str], *args: str, check: bool = True) -> tuple[float, float, int, str]:
@@ -64,8 +92,8 @@ def main() -> None:
     from qingji.exchange.sample import write_sample_workbook
 
     options.workdir.mkdir(parents=True, exist_ok=True)
-    print("| rows | database | step | wall s | CPU s | peak RSS (MB) | result |")
-    print("| ---: | --- | --- | ---: | ---: | ---: | --- |")
+    print("| rows | database | step | wall s | CPU s | server CPU s | peak RSS (MB) | load | result |")
+    print("| ---: | --- | --- | ---: | ---: | ---: | ---: | --- | --- |")
     for count in options.rows:
         workbook = options.workdir / f"ledger-{count}.xlsx"
         changed = options.workdir / f"ledger-{count}-changed.xlsx"
@@ -89,9 +117,15 @@ def main() -> None:
         if not options.skip_export:
             steps.append(("export", ["export-ledger", "--org", "QH-ZFW", "--out", str(data_dir / "out.xlsx")]))
         steps.append(("audit verify", ["audit", "verify"]))
+        database = urlparse(options.database_url).path.lstrip("/") if options.database_url else None
         for label, args in steps:
+            sampler = ServerCPU(database) if database else None
+            if sampler:
+                sampler.start()
             seconds, cpu, rss, output = run(env, *args)
-            print(f"| {count:,} | {kind} | {label} | {seconds:.1f} | {cpu:.1f} | {rss} | "
+            server = f"{sampler.stop():.1f}" if sampler else "—"
+            load = "/".join(f"{x:.1f}" for x in os.getloadavg())
+            print(f"| {count:,} | {kind} | {label} | {seconds:.1f} | {cpu:.1f} | {server} | {rss} | {load} | "
                   f"{output.splitlines()[-1][:40]} |", flush=True)
 
 

@@ -485,9 +485,11 @@ class _Writer:
     def _petitioners(self, rows: list[Row]) -> list[list["_Plain"]]:
         """Per row, its petitioners: a known one (same ID number, also when written by an earlier batch) or a new
         one, not yet saved. Nothing is kept from batch to batch, so memory stays flat."""
-        wanted = {digest(v["id_number"]) for r in rows if (v := r.values)["id_number"] and not v.get("id_masked")}
+        keys = {v["id_number"]: digest(v["id_number"])
+                for r in rows if (v := r.values)["id_number"] and not v.get("id_masked")}
         known: dict[str, tuple[int, str]] = {}
-        for pk, number_digest, name in (Petitioner.objects.filter(id_number_digest__in=wanted).order_by("-pk")
+        for pk, number_digest, name in (Petitioner.objects.filter(id_number_digest__in=set(keys.values()))
+                                        .order_by("-pk")
                                         .values_list("pk", "id_number_digest", "name")):
             known[number_digest] = (pk, name)  # the lowest pk wins, as .first() would
         made: dict[str, _Plain] = {}
@@ -497,7 +499,7 @@ class _Writer:
             mine = []
             for index, name in enumerate(v["petitioners"]):
                 id_number = v["id_number"] if index == 0 and not v.get("id_masked") else ""
-                key = digest(id_number) if id_number else ""
+                key = keys[id_number] if id_number else ""
                 if key and key in known:
                     pk, known_name = known[key]
                     mine.append(_Plain(pk=pk, name=known_name, new=False))

@@ -14,6 +14,7 @@ import io
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -99,7 +100,7 @@ def iter_raw_rows(source: Path | IO[bytes], name: str, sheet: str | None = None)
 
 
 def is_blank(value: Cell) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "")
+    return value is None or value == "" or (isinstance(value, str) and not value.strip())
 
 
 def read_table(
@@ -144,11 +145,16 @@ def _table_from_header(
         labels[col.field] = str(cell).strip()
     missing = [c.label for c in columns if c.required and c.field not in positions]
 
+    fields, places = list(positions), list(positions.values())
+    width = max(places, default=-1) + 1
+    pick = itemgetter(*places) if len(places) > 1 else (lambda row: (row[places[0]],)) if places else (lambda row: ())
+    checked = [i for i, f in enumerate(fields) if f not in skip_fields]
+
     def rows() -> Iterator[tuple[int, dict[str, Cell]]]:
         for number, row in enumerate(raw, start=header_row + 1):
-            record = {f: (row[p] if p < len(row) else None) for f, p in positions.items()}
-            if all(is_blank(v) for f, v in record.items() if f not in skip_fields):
+            values = pick(row) if len(row) >= width else [row[p] if p < len(row) else None for p in places]
+            if all(is_blank(values[i]) for i in checked):
                 continue
-            yield number, record
+            yield number, dict(zip(fields, values, strict=True))
 
     return Table(header_row, positions, labels, ignored, missing, rows())

@@ -22,6 +22,13 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
+# `python -m qingji`, from the checkout on PYTHONPATH even when another one is installed in editable mode
+# (setuptools' editable finder would otherwise win over PYTHONPATH for the top-level package).
+RUN_QINGJI = """import runpy, sys
+sys.meta_path[:] = [f for f in sys.meta_path if "__editable__" not in getattr(f, "__module__", "")]
+sys.argv[0] = "qingji"
+runpy.run_module("qingji", run_name="__main__", alter_sys=True)
+"""
 ORGS = ["QH-QY-FY", "QH-HY-FY", "QH-AP-FY", "QH-YN-FY", "QH-ZY", "QH-JCY", "QH-GAJ", "QH-SFJ"]
 
 
@@ -56,7 +63,7 @@ def run(env: dict[str, str], *args: str, check: bool = True) -> tuple[float, flo
     """(wall seconds, CPU seconds, peak RSS in MB, output) of one `qingji` command, by /usr/bin/time. The CPU
     time is the figure to compare on a machine that other work shares."""
     started = time.perf_counter()
-    done = subprocess.run(["/usr/bin/time", "-f", "RSS=%M CPU=%U+%S", sys.executable, "-m", "qingji", *args],
+    done = subprocess.run(["/usr/bin/time", "-f", "RSS=%M CPU=%U+%S", sys.executable, "-c", RUN_QINGJI, *args],
                           env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if check and done.returncode != 0:

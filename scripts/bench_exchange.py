@@ -23,7 +23,8 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 # `python -m qingji`, from the checkout on PYTHONPATH even when another one is installed in editable mode
-# (setuptools' editable finder would otherwise win over PYTHONPATH for the top-level package).
+# (setuptools' editable finder would otherwise win over PYTHONPATH for the top-level package); commands run
+# in the data directory, so that no checkout in the current directory is imported either.
 RUN_QINGJI = """import runpy, sys
 sys.meta_path[:] = [f for f in sys.meta_path if "__editable__" not in getattr(f, "__module__", "")]
 sys.argv[0] = "qingji"
@@ -64,7 +65,7 @@ def run(env: dict[str, str], *args: str, check: bool = True) -> tuple[float, flo
     time is the figure to compare on a machine that other work shares."""
     started = time.perf_counter()
     done = subprocess.run(["/usr/bin/time", "-f", "RSS=%M CPU=%U+%S", sys.executable, "-c", RUN_QINGJI, *args],
-                          env=env, capture_output=True, text=True)
+                          env=env, capture_output=True, text=True, cwd=env["QINGJI_DATA_DIR"])
     seconds = time.perf_counter() - started
     if check and done.returncode != 0:
         raise SystemExit(f"qingji {' '.join(args)} failed:\n{done.stdout}\n{done.stderr[-3000:]}")

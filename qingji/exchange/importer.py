@@ -9,16 +9,16 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter, itemgetter
 from pathlib import Path
-from types import SimpleNamespace
 from typing import IO, Any
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Model, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qingji.audit.services import audit_entry, audit_log, audit_log_many
+from qingji.audit.services import audit_log, audit_log_values, audit_values
 from qingji.exchange.columns import COLUMNS, FLAG_COLUMNS, GENDERS, METHODS, OPEN, SOURCES, STAGES, STATUSES, lookup
 from qingji.exchange.reviews import parse_reviews, review_sheet, write_reviews
 from qingji.ledger.models import (
@@ -36,23 +36,23 @@ from qingji.ledger.models import (
 )
 from qingji.ledger.services import (
     aid_add,
-    case_build,
     case_record_status,
-    case_registration_rows,
+    case_registration_values,
     case_set_dockets,
     case_snapshot,
     case_update,
+    case_values,
     format_ledger_no,
     last_ledger_seq,
     ledger_no_prefix,
-    petitioner_build,
     petitioner_created_audit,
+    petitioner_values,
     require,
     responsibility_assign,
     responsibility_snapshot,
     status_change,
 )
-from qingji.lib.bulk import insert_rows
+from qingji.lib.bulk import insert_values
 from qingji.lib.idnumbers import check_id_number, check_phone, normalise_id_number, normalise_phone
 from qingji.lib.pii import digest
 from qingji.lib.problems import InputRejected, ProblemList
@@ -69,6 +69,7 @@ from qingji.lib.values import (
 )
 from qingji.organisations.models import Official, Org
 from qingji.organisations.selectors import visible_orgs
+from qingji.reports.tasks import refresh_checkpoints_soon
 
 LABELS = {c.field: c.label for c in COLUMNS}
 SOURCE_WORDS, STATUS_WORDS, METHOD_WORDS = lookup(SOURCES), lookup(STATUSES), lookup(METHODS)
@@ -139,6 +140,9 @@ def import_ledger(source: Path | IO[bytes], name: str, *, actor=None, sheet: str
                       after={"created": result.created, "updated": result.updated, "unchanged": result.unchanged})
             if dry_run:
                 raise _DryRun
+            # History changed (an import brings past statuses): the summary's checkpoints from its earliest
+            # date are stale, and rebuilt in the background once this is committed (reports/checkpoints.py).
+            transaction.on_commit(refresh_checkpoints_soon)
     except _DryRun:
         result.case_ids = []
     return result
@@ -335,14 +339,13 @@ class _Writer:
     def __init__(self, ctx: _Context, result: ImportResult) -> None:
         self.ctx, self.result = ctx, result
         self.officials = _Officials(ctx)
-        self.petitioners: dict[str, tuple[int, str]] = {}  # ID number digest → (pk, name)
         self.ledger_seq: dict[str, int] = {}
         self.pending: list[Row] = []
         self.no_responsibility = responsibility_snapshot(Responsibility(), [])  # "before" of a first assignment
 
     def write(self, rows: list[Row]) -> None:
         numbers = [r.values["ledger_no"] for r in rows if r.values["ledger_no"]]
-        existing = {c.ledger_no: c for c in _existing_cases(numbers)}
+        existing = _existing_cases(numbers)
         self.officials.load(rows)
         for row in rows:
             case = existing.get(row.values["ledger_no"]) if row.values["ledger_no"] else None
@@ -350,7 +353,8 @@ class _Writer:
                 self.pending.append(row)
             elif parts := self._differences(case, row):
                 self.flush()  # rows before this one come first, as they would one by one
-                changed = _update(case, row, self.ctx, self.officials, parts)
+                changed = _update(Case.objects.select_related("handling_org").get(pk=case.pk), row, self.ctx,
+                                  self.officials, parts)
                 self.result.updated += changed
                 self.result.unchanged += not changed
                 self.result.case_ids.append(case.pk)
@@ -361,8 +365,8 @@ class _Writer:
 
     # -------------------------------------------------------- existing cases
 
-    def _differences(self, case: Case, row: Row) -> set[str]:
-        """The parts of the case `_update` would change (no query: the case comes with what it needs)."""
+    def _differences(self, case: "_Plain", row: Row) -> set[str]:
+        """The parts of the case `_update` would change (no query: the case's values come with what it needs)."""
         v, parts = row.values, set()
         fields = _case_fields(v)
         category = fields.pop("category")
@@ -371,7 +375,7 @@ class _Writer:
                 v["handling_org"].pk != case.handling_org_id or \
                 (v["registered_on"] and v["registered_on"] != case.registered_on):
             parts.add("fields")
-        if set(v["dockets"]) - {m.docket_number for m in case.matters.all()}:
+        if set(v["dockets"]) - case.dockets:
             parts.add("dockets")
         if v["lead_official"] is not None and self._responsibility_differs(case, v):
             parts.add("responsibility")
@@ -381,8 +385,8 @@ class _Writer:
             parts.add("aid")
         return parts
 
-    def _responsibility_differs(self, case: Case, v: dict[str, Any]) -> bool:
-        current = _current_responsibility(case)
+    def _responsibility_differs(self, case: "_Plain", v: dict[str, Any]) -> bool:
+        current = case.responsibility
         if current is None:
             return True
         org = v["handling_org"]
@@ -393,9 +397,14 @@ class _Writer:
         if (current.plan, current.deadline) != (v["plan"], v["deadline"]):
             return True
         handlers = [self.officials.find(org, h) for h in v["handlers"]]
-        return None in handlers or {h.pk for h in handlers} != {h.pk for h in current.handlers.all()}
+        return None in handlers or {h.pk for h in handlers} != current.handlers
 
     # -------------------------------------------------------- new cases
+    #
+    # The new cases of a batch are planned in memory as plain objects (no model instances: the services'
+    # functions read and set their attributes), then written table by table as plain tuples: petitioners,
+    # cases and responsibilities by multi-row INSERTs that return their keys, the leaf rows (links,
+    # matters, status periods, handlers, aid, audit entries) by COPY on PostgreSQL, executemany on SQLite.
 
     def flush(self) -> None:
         rows, self.pending = self.pending, []
@@ -405,69 +414,109 @@ class _Writer:
         for capability in ("case.register", "case.assign", "case.record_work"):
             require(actor, capability)  # as the services would; each row's unit was checked against the scope
         people = self._petitioners(rows)
-        officials = {id(row): self._row_officials(row) for row in rows}
+        officials = [self._row_officials(row) for row in rows]
         self.officials.flush()
-        plans = [self._plan(row, people[index], officials[id(row)]) for index, row in enumerate(rows)]
-        Petitioner.objects.bulk_create([p for plan in plans for p in plan.new_petitioners], batch_size=1000)
-        cases = [plan.case for plan in plans]
-        insert_rows(Case, cases)
-        # Ledger numbers are unique: read the new cases' keys back in one query.
-        keys = dict(Case.objects.filter(ledger_no__in=[c.ledger_no for c in cases]).values_list("ledger_no", "pk"))
-        for case in cases:
-            case.pk = keys[case.ledger_no]
-            case._state.adding = False
-        insert_rows(CasePetitioner, [x for plan in plans for x in plan.links])
-        insert_rows(UnderlyingMatter, [x for plan in plans for x in plan.matters])
-        insert_rows(StatusPeriod, [x for plan in plans for x in plan.periods])
-        with_responsibility = [plan for plan in plans if plan.responsibility is not None]
-        insert_rows(Responsibility, [plan.responsibility for plan in with_responsibility])
-        keys = dict(Responsibility.objects.filter(case_id__in=[plan.case.pk for plan in with_responsibility])
-                    .values_list("case_id", "pk"))
-        for plan in with_responsibility:
-            plan.responsibility.pk = keys[plan.case.pk]
-            plan.responsibility._state.adding = False
-        insert_rows(Responsibility.handlers.through,
-                    [SimpleNamespace(responsibility_id=plan.responsibility.pk, official_id=pk)
-                     for plan in with_responsibility for pk in dict.fromkeys(h.pk for h in plan.handlers)])
-        insert_rows(JudicialAid, [plan.aid for plan in plans if plan.aid is not None])
+        plans = [self._plan(row, people[index], officials[index]) for index, row in enumerate(rows)]
+        now = timezone.now()
+        actor_id = getattr(actor, "pk", None)
+
+        new_people = [p for plan in plans for p in plan.new_petitioners]
+        table = _Table(Petitioner, _PETITIONER_COLUMNS, now)
+        for person in new_people:
+            table.add(_petitioner_row(person.values))
+        for person, pk in zip(new_people, table.write(returning=True), strict=True):
+            person.pk = pk
+
+        table = _Table(Case, _CASE_COLUMNS, now)
+        for plan in plans:
+            plan.case.created_at = plan.case.updated_at = now
+            table.add(_case_row(plan.case))
+        for plan, pk in zip(plans, table.write(returning=True), strict=True):
+            plan.case.pk = pk
+            self.result.case_ids.append(pk)
+
+        table = _Table(CasePetitioner, ("case_id", "petitioner_id", "position"), now)
+        for plan in plans:
+            for position, person in enumerate(plan.petitioners):
+                table.add((plan.case.pk, person.pk, position))
+        table.write()
+        table = _Table(UnderlyingMatter, ("case_id", "docket_number"), now)
+        for plan in plans:
+            for docket in plan.dockets:
+                table.add((plan.case.pk, docket))
+        table.write()
+        table = _Table(StatusPeriod, ("case_id", "status", "method", "valid_from", "valid_to", "source", "note",
+                                      "recorded_by_id"), now)
+        for plan in plans:
+            for period in plan.periods:
+                table.add((plan.case.pk, period.status, period.method, period.valid_from, period.valid_to,
+                           period.source, period.note, actor_id))
+        table.write()
+
+        assigned = [plan for plan in plans if plan.responsibility is not None]
+        table = _Table(Responsibility, ("case_id", "lead_official_id", "supervising_official_id", "watch_officer_id",
+                                        "head_of_unit_id", "plan", "deadline", "goal"), now)
+        for plan in assigned:
+            r = plan.responsibility
+            table.add((plan.case.pk, r.lead_official.pk, _pk(r.supervising_official), _pk(r.watch_officer), None,
+                       r.plan, r.deadline, r.goal))
+        keys = table.write(returning=True)
+        table = _Table(Responsibility.handlers.through, ("responsibility_id", "official_id"), now)
+        for plan, pk in zip(assigned, keys, strict=True):
+            for official_pk in dict.fromkeys(h.pk for h in plan.handlers):
+                table.add((pk, official_pk))
+        table.write()
+        table = _Table(JudicialAid, ("case_id", "amount", "date", "payer", "approval", "recorded_by_id"), now)
+        for plan in plans:
+            if plan.aid is not None:
+                table.add((plan.case.pk, plan.aid["amount"], plan.aid["date"], plan.aid["payer"],
+                           plan.aid["approval"], actor_id))
+        table.write()
+
+        at = now.astimezone(dt.UTC)
         entries = []
         for plan in plans:
-            entries += [audit_entry(actor=actor, action=action, obj=obj, before=before, after=after)
-                        for action, obj, before, after in plan.audit]
-            self.result.case_ids.append(plan.case.pk)
-        audit_log_many(entries)
+            for action, obj, before, after in plan.audit:
+                if obj is plan.case:
+                    entries.append(audit_values(actor=actor, action=action, object_type="case", object_id=obj.pk,
+                                                object_repr=obj.ledger_no, before=before, after=after, at=at))
+                else:
+                    entries.append(audit_values(actor=actor, action=action, object_type="petitioner",
+                                                object_id=obj.pk, object_repr=obj.name, before=before,
+                                                after=after, at=at))
+        audit_log_values(entries)
         self.result.created += len(plans)
-        for plan in plans:
-            for petitioner in plan.new_petitioners:
-                if petitioner.id_number_digest:
-                    self.petitioners[petitioner.id_number_digest] = (petitioner.pk, petitioner.name)
 
-    def _petitioners(self, rows: list[Row]) -> list[list[Petitioner]]:
-        """Per row, its petitioners: a known one (same ID number) or a new one, not yet saved."""
-        wanted = {digest(v["id_number"]) for r in rows if (v := r.values)["id_number"] and not v.get("id_masked")}
-        missing = wanted - set(self.petitioners)
-        for pk, number_digest, name in (Petitioner.objects.filter(id_number_digest__in=missing).order_by("-pk")
+    def _petitioners(self, rows: list[Row]) -> list[list["_Plain"]]:
+        """Per row, its petitioners: a known one (same ID number, also when written by an earlier batch) or a new
+        one, not yet saved. Nothing is kept from batch to batch, so memory stays flat."""
+        keys = {v["id_number"]: digest(v["id_number"])
+                for r in rows if (v := r.values)["id_number"] and not v.get("id_masked")}
+        known: dict[str, tuple[int, str]] = {}
+        for pk, number_digest, name in (Petitioner.objects.filter(id_number_digest__in=set(keys.values()))
+                                        .order_by("-pk")
                                         .values_list("pk", "id_number_digest", "name")):
-            self.petitioners[number_digest] = (pk, name)  # the lowest pk wins, as .first() would
-        made: dict[str, Petitioner] = {}
+            known[number_digest] = (pk, name)  # the lowest pk wins, as .first() would
+        made: dict[str, _Plain] = {}
         people = []
         for row in rows:
             v = row.values
             mine = []
             for index, name in enumerate(v["petitioners"]):
                 id_number = v["id_number"] if index == 0 and not v.get("id_masked") else ""
-                key = digest(id_number) if id_number else ""
-                if key and key in self.petitioners:
-                    pk, known_name = self.petitioners[key]
-                    mine.append(Petitioner(pk=pk, name=known_name))
+                key = keys[id_number] if id_number else ""
+                if key and key in known:
+                    pk, known_name = known[key]
+                    mine.append(_Plain(pk=pk, name=known_name, new=False))
                 elif key and key in made:
                     mine.append(made[key])
                 else:
-                    petitioner = petitioner_build(
+                    values = petitioner_values(
                         checked=True, name=name, gender=v["gender"] if index == 0 else "", id_number=id_number,
                         phone=v["phone"] if index == 0 and "*" not in v["phone"] else "",
                         address=v["address"] if index == 0 else "", group_size=v["group_size"] if index == 0 else 1)
-                    petitioner._new = True  # type: ignore[attr-defined]
+                    petitioner = _Plain(pk=None, name=values["name"], id_number_digest=values["id_number_digest"],
+                                        values=values, new=True)
                     if key:
                         made[key] = petitioner
                     mine.append(petitioner)
@@ -490,33 +539,37 @@ class _Writer:
         self.ledger_seq[prefix] += 1
         return format_ledger_no(prefix, self.ledger_seq[prefix])
 
-    def _plan(self, row: Row, petitioners: list[Petitioner], officials: dict[str, Any]) -> "_Plan":
+    def _plan(self, row: Row, petitioners: list["_Plain"], officials: dict[str, Any]) -> "_Plan":
         """What case_register, responsibility_assign, case_record_status and aid_add would write."""
         ctx, actor, v = self.ctx, self.ctx.actor, row.values
-        plan = _Plan()
+        plan = _Plan(petitioners=petitioners)
         for petitioner in petitioners:
-            if getattr(petitioner, "_new", False) and petitioner.pk is None:
-                petitioner._new = False  # type: ignore[attr-defined]
+            if petitioner.new:
+                petitioner.new = False
                 plan.new_petitioners.append(petitioner)
                 plan.audit.append(("petitioner.create", petitioner, None, petitioner_created_audit(petitioner)))
         fields = _case_fields(v)
         flags = [flag for flag in FLAG_COLUMNS if fields.pop(flag)]
         registered_on = v["registered_on"] or v["assigned_on"] or ctx.today
-        case = plan.case = case_build(
+        values = case_values(
             actor=actor, handling_org=v["handling_org"], petitioners=petitioners, registered_on=registered_on,
-            ledger_no=v["ledger_no"] or self._ledger_no(v["handling_org"], registered_on), flags=flags, **fields)
-        plan.links, plan.matters, period = case_registration_rows(case, petitioners, v["dockets"],
-                                                                  RecordSource.IMPORT, actor)
+            ledger_no=v["ledger_no"] or self._ledger_no(v["handling_org"], registered_on), flags=flags,
+            today=ctx.today, **fields)
+        case = plan.case = _Plain(**_CASE_DEFAULTS)
+        category, org, creator = values.pop("category"), values.pop("handling_org"), values.pop("created_by")
+        case.__dict__.update(values, category_id=_pk(category), handling_org_id=org.pk, created_by_id=_pk(creator))
+        plan.dockets, period = case_registration_values(case, [p.name for p in petitioners], v["dockets"],
+                                                        RecordSource.IMPORT, actor, make_period=_Period)
         plan.periods.append(period)
-        plan.audit.append(("case.register", case, None, case_snapshot(case)))
+        plan.audit.append(("case.register", case, None, case_snapshot(case)))  # type: ignore[arg-type]
         if officials:
             handlers = officials.pop("handlers")
-            responsibility = plan.responsibility = Responsibility(case=case, plan=v["plan"], deadline=v["deadline"],
-                                                                  goal="", head_of_unit=None, **officials)
+            responsibility = plan.responsibility = _Plain(plan=v["plan"], deadline=v["deadline"], goal="",
+                                                          head_of_unit=None, **officials)
             plan.handlers = handlers
             stored_order = sorted(dict.fromkeys(handlers), key=lambda h: (ctx.orgs_by_pk[h.org_id].path, h.name))
             plan.audit.append(("case.assign", case, self.no_responsibility,
-                               responsibility_snapshot(responsibility, stored_order)))
+                               responsibility_snapshot(responsibility, stored_order)))  # type: ignore[arg-type]
             case.deadline = v["deadline"]
             self._status(plan, period, CaseStatus.IN_PROGRESS, "", _assigned_on(v, case), RecordSource.SERVICE,
                          "case.assign_status")
@@ -525,49 +578,108 @@ class _Writer:
             self._status(plan, plan.periods[-1], v["status"], method, max(v["closed_on"], case.status_since),
                          RecordSource.IMPORT, "case.record_status")
         if v["aid"]:
-            plan.aid = JudicialAid(case=case, amount=v["aid"], date=v["closed_on"] or v["registered_on"] or ctx.today,
-                                   payer="aid_fund", approval=_("Imported from a workbook"), recorded_by=actor)
-            plan.audit.append(("case.aid", case, None, {"amount": plan.aid.amount, "date": plan.aid.date,
-                                                        "payer": plan.aid.payer, "approval": plan.aid.approval}))
+            plan.aid = {"amount": v["aid"], "date": v["closed_on"] or v["registered_on"] or ctx.today,
+                        "payer": "aid_fund", "approval": _("Imported from a workbook")}
+            plan.audit.append(("case.aid", case, None, plan.aid))
         return plan
 
-    def _status(self, plan: "_Plan", current: StatusPeriod, status: str, method: str, effective_on: dt.date,
+    def _status(self, plan: "_Plan", current: Any, status: str, method: str, effective_on: dt.date,
                 source: str, action: str) -> None:
-        period, before, after = status_change(plan.case, current, status=status, method=method,
+        period, before, after = status_change(plan.case, current, status=status, method=method,  # type: ignore[arg-type]
                                               effective_on=effective_on, source=source, note="",
-                                              actor=self.ctx.actor)
+                                              actor=self.ctx.actor, today=self.ctx.today, make_period=_Period)
         plan.case.version += 1
         plan.periods.append(period)
         plan.audit.append((action, plan.case, before, after))
 
 
+class _Plain:
+    """A case, petitioner, responsibility or status period planned by the bulk path: a plain object with the
+    attributes the services' functions read and set, written later as a plain row."""
+
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+
+
+class _Period(_Plain):
+    valid_to = None
+    method = ""
+    note = ""
+
+
+class _Table:
+    """Rows of one model as plain tuples: the given columns, then every other column at its field's default
+    (auto_now fields at the batch's timestamp)."""
+
+    def __init__(self, model: type[Model], columns: tuple[str, ...], now: dt.datetime) -> None:
+        rest = [f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in columns]
+        self.model, self.columns = model, (*columns, *(f.attname for f in rest))
+        self.tail = tuple(now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+                          else f.get_default() for f in rest)
+        self.rows: list[tuple[Any, ...]] = []
+
+    def add(self, values: tuple[Any, ...]) -> None:
+        self.rows.append(values + self.tail if self.tail else values)
+
+    def write(self, *, returning: bool = False) -> list[int]:
+        rows, self.rows = self.rows, []
+        return insert_values(self.model, self.columns, rows, returning=returning)
+
+
+def _pk(obj: Any) -> int | None:
+    return None if obj is None else obj.pk
+
+
+_CASE_COLUMNS = tuple(f.attname for f in Case._meta.concrete_fields if not f.primary_key)
+_CASE_DEFAULTS = {f.attname: f.get_default() for f in Case._meta.concrete_fields if not f.primary_key}
+_case_row = attrgetter(*_CASE_COLUMNS)
+_PETITIONER_COLUMNS = ("name", "gender", "id_number", "id_number_digest", "phone", "phone_digest", "address",
+                       "region_code", "group_size", "notes")
+_petitioner_row = itemgetter(*_PETITIONER_COLUMNS)
+
+
 @dataclass
 class _Plan:
-    case: Case = None  # type: ignore[assignment]
-    new_petitioners: list[Petitioner] = field(default_factory=list)
-    links: list[CasePetitioner] = field(default_factory=list)
-    matters: list[UnderlyingMatter] = field(default_factory=list)
-    periods: list[StatusPeriod] = field(default_factory=list)
-    responsibility: Responsibility | None = None
+    case: _Plain = None  # type: ignore[assignment]
+    petitioners: list[_Plain] = field(default_factory=list)
+    new_petitioners: list[_Plain] = field(default_factory=list)
+    dockets: list[str] = field(default_factory=list)
+    periods: list[Any] = field(default_factory=list)
+    responsibility: _Plain | None = None
     handlers: list[Official] = field(default_factory=list)
-    aid: JudicialAid | None = None
+    aid: dict[str, Any] | None = None
     audit: list[tuple[str, Any, Any, Any]] = field(default_factory=list)
 
 
-def _existing_cases(numbers: list[str]) -> list[Case]:
+def _existing_cases(numbers: list[str]) -> dict[str, "_Plain"]:
+    """The cases of these ledger numbers as plain values, with their docket numbers, responsibility (its
+    handlers' keys) and total aid: what `_differences` compares, in five queries and no model instance."""
     if not numbers:
-        return []
-    return list(Case.objects.filter(ledger_no__in=numbers)
-                .select_related("handling_org", "responsibility")
-                .prefetch_related("matters", "responsibility__handlers")
-                .annotate(aid_total=Sum("aid__amount")))
+        return {}
+    cases = {c["id"]: _Plain(pk=c["id"], dockets=set(), responsibility=None, aid_total=None, **c)
+             for c in Case.objects.filter(ledger_no__in=numbers).values(*_EXISTING_FIELDS)}
+    if not cases:
+        return {}
+    keys = list(cases)
+    for case_id, docket in UnderlyingMatter.objects.filter(case_id__in=keys).values_list("case_id", "docket_number"):
+        cases[case_id].dockets.add(docket)
+    responsibilities = {}
+    for r in Responsibility.objects.filter(case_id__in=keys).values(
+            "id", "case_id", "lead_official_id", "supervising_official_id", "watch_officer_id", "plan", "deadline"):
+        responsibilities[r["id"]] = cases[r["case_id"]].responsibility = _Plain(handlers=set(), **r)
+    for responsibility_id, official_id in (Responsibility.handlers.through.objects
+                                           .filter(responsibility_id__in=list(responsibilities))
+                                           .values_list("responsibility_id", "official_id")):
+        responsibilities[responsibility_id].handlers.add(official_id)
+    for case_id, total in (JudicialAid.objects.filter(case_id__in=keys).values("case_id")
+                           .annotate(total=Sum("amount")).values_list("case_id", "total")):
+        cases[case_id].aid_total = total
+    return {c.ledger_no: c for c in cases.values()}
 
 
-def _current_responsibility(case: Case) -> Responsibility | None:
-    try:
-        return case.responsibility
-    except Responsibility.DoesNotExist:
-        return None
+_EXISTING_FIELDS = ("id", "ledger_no", "summary", "category_id", "stage", "first_petitioned_on", "source",
+                    "assigned_on", "registered_on", "key_supervision", "handling_org_id", "deadline", "note",
+                    "status", "settlement_method", *FLAG_COLUMNS)
 
 
 def _assigned_on(v: dict[str, Any], case: Case) -> dt.date:
@@ -593,6 +705,8 @@ class _Officials:
         self.by_org_name: dict[tuple[int, str], list[Official]] = defaultdict(list)
         self.loaded: set[str] = set()
         self.unsaved: list[Official] = []
+        self.chains: dict[int, list[int]] = {}
+        self.found: dict[tuple[int, str, str], Official | None] = {}  # emptied whenever an official is added
 
     def load(self, rows: list[Row]) -> None:
         names = set()
@@ -608,13 +722,22 @@ class _Officials:
                 self.by_org_name[(official.org_id, official.name)].append(official)
 
     def _chain(self, org: Org) -> list[int]:
-        chain, current = [], org
-        while current is not None:
-            chain.append(current.pk)
-            current = self.ctx.orgs_by_pk.get(current.superior_id) if current.superior_id else None
+        chain = self.chains.get(org.pk)
+        if chain is None:
+            chain, current = [], org
+            while current is not None:
+                chain.append(current.pk)
+                current = self.ctx.orgs_by_pk.get(current.superior_id) if current.superior_id else None
+            self.chains[org.pk] = chain
         return chain
 
     def find(self, org: Org, person: tuple[str, str]) -> Official | None:
+        key = (org.pk, *person)
+        if key not in self.found:
+            self.found[key] = self._find(org, person)
+        return self.found[key]
+
+    def _find(self, org: Org, person: tuple[str, str]) -> Official | None:
         name, title = person
         for org_pk in self._chain(org):
             found = self.by_org_name.get((org_pk, name), [])
@@ -639,6 +762,7 @@ class _Officials:
             else:
                 self.unsaved.append(official)
             self.by_org_name[(org.pk, official.name)].append(official)
+            self.found.clear()
         return official
 
     def flush(self) -> None:

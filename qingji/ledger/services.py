@@ -7,7 +7,7 @@ status periods (the history reports are computed from) and write the audit log.
 import datetime as dt
 import hashlib
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -108,14 +108,24 @@ def petitioner_build(
     """A validated, normalised petitioner, not yet saved (`petitioner_create`, bulk imports). `checked`:
     the caller has already checked the values as `petitioner_validate` does (an importer, to report
     every problem of every row)."""
+    return Petitioner(**petitioner_values(name=name, gender=gender, id_number=id_number, phone=phone,
+                                          address=address, region_code=region_code, group_size=group_size,
+                                          notes=notes, checked=checked))
+
+
+def petitioner_values(
+    *, name: str, gender: str = "", id_number: str = "", phone: str = "", address: str = "",
+    region_code: str = "", group_size: int = 1, notes: str = "", checked: bool = False,
+) -> dict[str, Any]:
+    """What `petitioner_build` makes, as field values (bulk imports write them as plain rows)."""
     if not checked:
         petitioner_validate(name=name, id_number=id_number, phone=phone, group_size=group_size)
     id_number, phone = normalise_id_number(id_number), normalise_phone(phone)
-    return Petitioner(
-        name=name.strip(), gender=gender, id_number=id_number, id_number_digest=digest(id_number),
-        phone=phone, phone_digest=digest(phone), address=address, region_code=region_code or id_number[:6],
-        group_size=group_size, notes=notes,
-    )
+    return {
+        "name": name.strip(), "gender": gender, "id_number": id_number, "id_number_digest": digest(id_number),
+        "phone": phone, "phone_digest": digest(phone), "address": address, "region_code": region_code or id_number[:6],
+        "group_size": group_size, "notes": notes,
+    }
 
 
 def petitioner_created_audit(petitioner: Petitioner) -> dict[str, Any]:
@@ -206,8 +216,8 @@ def _refresh_search_text(case: Case) -> None:
         case.search_text = text
 
 
-def _check_not_future(value: dt.date | None, label: str) -> None:
-    if value and value > timezone.localdate():
+def _check_not_future(value: dt.date | None, label: str, today: dt.date | None = None) -> None:
+    if value and value > (today or timezone.localdate()):
         raise ValidationError({label: _("This date is in the future.")})
 
 
@@ -267,11 +277,28 @@ def case_build(
     assigned_on: dt.date | None = None, key_supervision: str = "", flags: Iterable[str] = (),
     deadline: dt.date | None = None, note: str = "",
 ) -> Case:
-    """The checks of a registration and the case it makes, not yet saved (`case_register`, bulk imports;
-    the caller makes sure the ledger number is free)."""
+    """The checks of a registration and the case it makes, not yet saved (`case_register`; the caller makes
+    sure the ledger number is free)."""
+    return Case(**case_values(
+        actor=actor, handling_org=handling_org, summary=summary, source=source, petitioners=petitioners,
+        registered_on=registered_on, ledger_no=ledger_no, category=category, stage=stage,
+        first_petitioned_on=first_petitioned_on, assigned_on=assigned_on, key_supervision=key_supervision,
+        flags=flags, deadline=deadline, note=note))
+
+
+def case_values(
+    *, actor, handling_org: Org, summary: str, source: str,  # type: ignore[no-untyped-def]
+    petitioners: Sequence[Any], registered_on: dt.date, ledger_no: str,
+    category: Category | None = None, stage: str = "", first_petitioned_on: dt.date | None = None,
+    assigned_on: dt.date | None = None, key_supervision: str = "", flags: Iterable[str] = (),
+    deadline: dt.date | None = None, note: str = "", today: dt.date | None = None,
+) -> dict[str, Any]:
+    """`case_build`'s checks and the new case's field values (bulk imports write them as plain rows;
+    `today` saves looking the date up for every row)."""
+    today = today or timezone.localdate()
     for value, label in ((registered_on, "registered_on"), (assigned_on, "assigned_on"),
                          (first_petitioned_on, "first_petitioned_on")):
-        _check_not_future(value, label)
+        _check_not_future(value, label, today)
     if not petitioners:
         raise ValidationError({"petitioners": _("A case has at least one petitioner.")})
     if not summary.strip():
@@ -279,13 +306,13 @@ def case_build(
     unknown_flags = set(flags) - set(Case.FLAGS)
     if unknown_flags:
         raise ValueError(f"unknown flags {unknown_flags}")
-    return Case(
-        ledger_no=ledger_no, summary=summary.strip(), category=category, stage=stage,
-        first_petitioned_on=first_petitioned_on, source=source, assigned_on=assigned_on,
-        registered_on=registered_on, key_supervision=key_supervision, handling_org=handling_org,
-        deadline=deadline, note=note, status=CaseStatus.REGISTERED, status_since=registered_on,
-        created_by=actor, **{flag: True for flag in flags},
-    )
+    return {
+        "ledger_no": ledger_no, "summary": summary.strip(), "category": category, "stage": stage,
+        "first_petitioned_on": first_petitioned_on, "source": source, "assigned_on": assigned_on,
+        "registered_on": registered_on, "key_supervision": key_supervision, "handling_org": handling_org,
+        "deadline": deadline, "note": note, "status": CaseStatus.REGISTERED, "status_since": registered_on,
+        "created_by": actor, **{flag: True for flag in flags},
+    }
 
 
 def case_registration_rows(
@@ -295,12 +322,23 @@ def case_registration_rows(
     """The rows a registration adds beside the (saved) case: petitioner links, underlying matters and the
     first status period. Also sets the case's search text (the caller saves it)."""
     links = [CasePetitioner(case=case, petitioner=p, position=i) for i, p in enumerate(petitioners)]
-    dockets = [d for d in dict.fromkeys(docket_numbers) if d]
+    dockets, period = case_registration_values(case, [p.name for p in petitioners], docket_numbers,
+                                               record_source, actor)
     matters = [UnderlyingMatter(case=case, docket_number=d) for d in dockets]
-    period = StatusPeriod(case=case, status=CaseStatus.REGISTERED, valid_from=case.registered_on,
-                          source=record_source, recorded_by=actor)
-    case.search_text = search_text_of([p.name for p in petitioners], case.summary, dockets)
     return links, matters, period
+
+
+def case_registration_values(
+    case: Any, names: Sequence[str], docket_numbers: Sequence[str], record_source: str,
+    actor, make_period: Callable[..., Any] = StatusPeriod,  # type: ignore[no-untyped-def]
+) -> tuple[list[str], Any]:
+    """`case_registration_rows` for bulk writers: the docket numbers (each once, in order) and the first
+    status period (made by `make_period`); sets the case's search text. Links go in the petitioners' order."""
+    dockets = [d for d in dict.fromkeys(docket_numbers) if d]
+    period = make_period(case=case, status=CaseStatus.REGISTERED, valid_from=case.registered_on,
+                         source=record_source, recorded_by=actor)
+    case.search_text = search_text_of(names, case.summary, dockets)
+    return dockets, period
 
 
 @transaction.atomic
@@ -381,16 +419,18 @@ def _apply_status(
 
 def status_change(
     case: Case, current: StatusPeriod | None, *, status: str, method: str,  # type: ignore[no-untyped-def]
-    effective_on: dt.date, source: str, note: str, actor,
+    effective_on: dt.date, source: str, note: str, actor, today: dt.date | None = None,
+    make_period: Callable[..., Any] = StatusPeriod,
 ) -> tuple[StatusPeriod, dict[str, Any], dict[str, Any]]:
     """A status change in memory: checks it, ends the `current` open period, sets the case's status fields
     and returns the new period with the audit entry's before and after. Saving is the caller's
-    (`_apply_status` one case at a time, bulk imports many)."""
+    (`_apply_status` one case at a time, bulk imports many, which pass plain objects for the case and
+    the periods, and `make_period` to make them)."""
     if status == CaseStatus.CLOSED_SETTLED and method not in SettlementMethod.values:
         raise ValidationError(_("A settled case needs its settlement method."))
     if status != CaseStatus.CLOSED_SETTLED and status != CaseStatus.CLOSED_UNSETTLED:
         method = ""
-    _check_not_future(effective_on, "effective_on")
+    _check_not_future(effective_on, "effective_on", today)
     if current is not None:
         if effective_on < current.valid_from:
             raise ValidationError(
@@ -398,7 +438,7 @@ def status_change(
                 % {"date": effective_on, "since": current.valid_from}
             )
         current.valid_to = effective_on
-    period = StatusPeriod(case=case, status=status, method=method, valid_from=effective_on, source=source,
+    period = make_period(case=case, status=status, method=method, valid_from=effective_on, source=source,
                           note=note, recorded_by=actor)
     before = {"status": case.status, "settlement_method": case.settlement_method}
     case.status, case.settlement_method, case.status_since = status, method, effective_on

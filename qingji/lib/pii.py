@@ -1,7 +1,6 @@
 """Personal data (PIPL): masking, keyed digests for exact-match search, and the model field
 that stores ID numbers and phone numbers (encrypted at rest when a key is configured)."""
 
-import hashlib
 import hmac
 
 from django.conf import settings
@@ -32,7 +31,7 @@ def digest(value: str) -> str:
     if not value:
         return ""
     key = (getattr(settings, "QINGJI_PII_HMAC_KEY", "") or settings.SECRET_KEY).encode()
-    return hmac.new(key, value.strip().upper().encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(key, value.strip().upper().encode(), "sha256").hex()
 
 
 class SealedCharField(models.CharField):

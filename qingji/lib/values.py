@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 def cell_text(value: Any) -> str:
     """A cell as text, trimmed; whole-number floats (how calamine returns numbers) lose their ".0".
     Free text keeps its own characters: Chinese punctuation is full-width and must stay so."""
+    if type(value) is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

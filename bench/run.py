@@ -239,8 +239,12 @@ def measure_bulletin(accounts: dict[str, Any], repeat: int) -> list[dict[str, An
                                    starts_on=today.replace(month=1, day=1), ends_on=today.replace(month=12, day=31),
                                    cutoff_date=today - dt.timedelta(days=365))
         campaign_apply_scope(actor=None, campaign=campaign)
+    from django.db import connection
+
     from qingji.reports import checkpoints
 
+    with connection.cursor() as cursor:  # fresh statistics for the new memberships, as autovacuum would give
+        cursor.execute("ANALYZE campaigns_campaigncase")
     checkpoints.refresh()  # the daily job builds the new campaign's checkpoints (measured in "checkpoints")
     members = campaign.memberships.count()
     with QueryCounter() as queries:

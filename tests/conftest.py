@@ -7,6 +7,7 @@ from qingji.accounts.services import user_create
 from qingji.organisations import demo as organisations_demo
 from qingji.organisations.models import Org, OrgKind, OrgLevel
 from qingji.organisations.services import org_create
+from qingji.reports import checkpoints
 
 PASSWORD = "Test-pass-2026"  # noqa: S105
 
@@ -17,6 +18,13 @@ def media_root(settings, tmp_path):  # type: ignore[no-untyped-def]
     directory."""
     settings.MEDIA_ROOT = tmp_path / "files"
     settings.DATA_DIR = tmp_path / "data"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_checkpoint_cache():  # type: ignore[no-untyped-def]
+    """Each test's rolled-back transaction may give a new checkpoint the id of an earlier test's (SQLite
+    restores AUTOINCREMENT's counter on rollback), so the decoded checkpoints are forgotten between tests."""
+    checkpoints._load.cache_clear()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from qingji.ledger.models import OPEN_STATUSES, Case
-from qingji.ledger.selectors import visible_cases
+from qingji.ledger.selectors import visible_cases, visible_unit_ids
 from qingji.organisations.selectors import visible_orgs
 from qingji.supervision.models import Notification, Rectification, Reminder
 
@@ -30,7 +30,10 @@ def _by_unit(cases: QuerySet[Case]) -> list[dict[str, Any]]:
 
 
 def visible_reminders(user) -> QuerySet[Reminder]:  # type: ignore[no-untyped-def]
-    return (Reminder.objects.filter(case__in=visible_cases(user).values("pk"))
+    """Reminders about cases in scope, filtered through the case's unit (exactly `visible_cases`'s units):
+    as `case IN (SELECT …)` SQLite read every case in scope to count a few reminders (1.4 s for the province
+    at 1,000,000 cases)."""
+    return (Reminder.objects.filter(case__handling_org_id__in=visible_unit_ids(user))
             .select_related("case__handling_org", "issuer", "escalated_to"))
 
 

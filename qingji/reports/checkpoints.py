@@ -290,8 +290,9 @@ def _window(units: list[int] | None, campaign: Any, since: dt.date, day: dt.date
 # ---------------------------------------------------------------- building
 
 def checkpoint_days(first: dt.date, last: dt.date) -> list[dt.date]:
-    """Every Sunday and every month end from `first` to `last`: no day is more than six days after one."""
-    days = set()
+    """Every Sunday and every month end from `first` to `last`, and `last` itself (yesterday, replaced each
+    day): no day is more than six days after a checkpoint, and today is one day after one."""
+    days = {last} if last >= first else set()
     month = first.replace(day=1)
     while True:
         following = (month + dt.timedelta(days=32)).replace(day=1)

@@ -107,7 +107,7 @@ def test_the_checkpoints_give_the_figures_of_the_full_count(city, history):
     days = set(SummaryCheckpoint.objects.filter(scope="all").values_list("day", flat=True))
     assert made["all"] == len(days) > 24
     assert dt.date(2025, 12, 31) in days and dt.date(2026, 1, 4) in days  # a month end, a Sunday
-    assert dt.date(2026, 1, 9) not in days and _state().built_through == dt.date(2026, 1, 4)
+    assert dt.date(2026, 1, 8) not in days and _state().built_through == dt.date(2026, 1, 9)  # and yesterday
     _assert_same(city)
 
 
@@ -197,13 +197,13 @@ def test_the_trend_reads_the_sundays_and_agrees_with_the_full_count(city, histor
     assert [p["total"] for p in fast] == [summary(units=units, as_of=d)["total"] for d in days]
 
 
-def test_checkpoints_are_every_sunday_and_every_month_end():
+def test_checkpoints_are_every_sunday_every_month_end_and_yesterday():
     days = checkpoints.checkpoint_days(dt.date(2025, 1, 15), dt.date(2025, 3, 3))
     assert days == [dt.date(2025, 1, 19), dt.date(2025, 1, 26), dt.date(2025, 1, 31), dt.date(2025, 2, 2),
                     dt.date(2025, 2, 9), dt.date(2025, 2, 16), dt.date(2025, 2, 23), dt.date(2025, 2, 28),
-                    dt.date(2025, 3, 2)]
+                    dt.date(2025, 3, 2), dt.date(2025, 3, 3)]
     every_day = [dt.date(2020, 1, 1) + dt.timedelta(days=n) for n in range(2192)]  # 2020-2025
-    expected = [d for d in every_day if d.weekday() == 6 or (d + dt.timedelta(days=1)).day == 1]
+    expected = [d for d in every_day if d.weekday() == 6 or (d + dt.timedelta(days=1)).day == 1 or d == every_day[-1]]
     assert checkpoints.checkpoint_days(every_day[0], every_day[-1]) == expected
 
 

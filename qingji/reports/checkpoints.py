@@ -123,7 +123,7 @@ def latest_checkpoint(campaign: Any, day: dt.date, *, only_groups: bool = False)
     return row[1], _load(row[0], only_groups)
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=8)  # a province-wide checkpoint is ≈5 MB decoded
 def _load(pk: int, only_groups: bool) -> Figures:
     """A checkpoint's figures, decoded once per process: a checkpoint row never changes (a stale one is
     deleted and a new row made, and ids are not reused: PostgreSQL's sequences, SQLite's AUTOINCREMENT), and

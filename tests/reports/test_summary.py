@@ -98,14 +98,15 @@ def test_it_counts_aid_paid_by_the_as_of_date(city):
 
 def test_the_number_of_queries_does_not_grow_with_the_cases(city, django_assert_max_num_queries):
     build_seed_40(city)
-    # the scope's units, the checkpoint state, the grouped figures, the units' names, aid, reviews (2)
-    with django_assert_max_num_queries(7):
+    # the scope's units, the checkpoint state, the status groups, reviews, aid, the units' names
+    with django_assert_max_num_queries(6):
         summary(org=city["QH-ZFW"], as_of=APRIL_END)
     checkpoints.refresh(today=dt.date(2012, 5, 1))
-    with django_assert_max_num_queries(7):  # the checkpoint of that day instead of the grouped query
+    # the checkpoint (found, then decoded once) instead of the three grouped queries
+    with django_assert_max_num_queries(5):
         summary(org=city["QH-ZFW"], as_of=APRIL_END)
-    # from the checkpoint of 30 April and the four queries of what changed since
-    with django_assert_max_num_queries(11):
+    # the checkpoint of 30 April and what changed since: two queries each for statuses, reviews and aid
+    with django_assert_max_num_queries(10):
         summary(org=city["QH-ZFW"], as_of=APRIL_END + dt.timedelta(days=3))
 
 

@@ -263,4 +263,6 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
                      else envstr("QINGJI_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # Ledger exports of more rows than this run in the background; their files are kept this many hours.
 QINGJI_EXPORT_SYNC_ROWS = envint("QINGJI_EXPORT_SYNC_ROWS", 5000)
+# SQLite page cache (MB) while an import writes (lib/bulk.large_page_cache); SQLite's own default is 2 MB.
+QINGJI_BULK_CACHE_MB = envint("QINGJI_BULK_CACHE_MB", 256)
 QINGJI_EXPORT_RETENTION_HOURS = envint("QINGJI_EXPORT_RETENTION_HOURS", 24)

@@ -114,7 +114,7 @@ def audit_log_many(entries: list[AuditEntry], batch_size: int = 2000) -> None:
 
 VALUE_COLUMNS = ("at", "actor_id", "actor_name", "action", "object_type", "object_id", "object_repr", "org_code",
                  "ip", "before", "after")
-_ENTRY_COLUMNS = ("seq", *VALUE_COLUMNS, "prev_hash", "hash")
+ENTRY_COLUMNS = ("seq", *VALUE_COLUMNS, "prev_hash", "hash")
 _PAYLOAD = ('{"action":%s,"actor_id":%s,"actor_name":%s,"after":%s,"at":%s,"before":%s,"ip":%s,"object_id":%s,'
             '"object_repr":%s,"object_type":%s,"org_code":%s,"seq":%d}')
 
@@ -142,29 +142,39 @@ def audit_log_values(rows: list[tuple[Any, ...]]) -> None:
     exactly what as many `audit_log` calls would have made."""
     if not rows:
         return
-    text = json.encoder.encode_basestring  # type: ignore[attr-defined]
     with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
-        seq, prev_hash = head.seq, head.hash
-        stamps: dict[dt.datetime, str] = {}
-        chained = []
-        for at, actor_id, actor_name, action, object_type, object_id, object_repr, org_code, ip, before, after \
-                in rows:
-            seq += 1
-            stamp = stamps.get(at)
-            if stamp is None:
-                stamp = stamps[at] = text(at.isoformat(timespec="microseconds"))
-            payload = _PAYLOAD % (
-                text(action), "null" if actor_id is None else int(actor_id), text(actor_name),
-                "null" if after is None else after, stamp, "null" if before is None else before, text(ip),
-                text(object_id), text(object_repr), text(object_type), text(org_code), seq)
-            digest = hashlib.sha256(f"{prev_hash}|{payload}".encode()).hexdigest()
-            chained.append((seq, at, actor_id, actor_name, action, object_type, object_id, object_repr, org_code,
-                            ip, before, after, prev_hash, digest))
-            prev_hash = digest
-        insert_values(AuditEntry, _ENTRY_COLUMNS, chained)
-        head.seq, head.hash = seq, prev_hash
+        head = audit_head_locked()
+        insert_values(AuditEntry, ENTRY_COLUMNS, audit_chain(head, rows))
         head.save(update_fields=["seq", "hash"])
+
+
+def audit_head_locked() -> AuditHead:
+    """The chain's head, locked until the end of the transaction (the caller's)."""
+    return AuditHead.objects.select_for_update().get_or_create(pk=1)[0]
+
+
+def audit_chain(head: AuditHead, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The entries made by `audit_values` chained after the (locked) head, as rows in `ENTRY_COLUMNS` order;
+    the head is moved along in memory, for the caller to save once the rows are inserted."""
+    text = json.encoder.encode_basestring  # type: ignore[attr-defined]
+    seq, prev_hash = head.seq, head.hash
+    stamps: dict[dt.datetime, str] = {}
+    chained = []
+    for at, actor_id, actor_name, action, object_type, object_id, object_repr, org_code, ip, before, after in rows:
+        seq += 1
+        stamp = stamps.get(at)
+        if stamp is None:
+            stamp = stamps[at] = text(at.isoformat(timespec="microseconds"))
+        payload = _PAYLOAD % (
+            text(action), "null" if actor_id is None else int(actor_id), text(actor_name),
+            "null" if after is None else after, stamp, "null" if before is None else before, text(ip),
+            text(object_id), text(object_repr), text(object_type), text(org_code), seq)
+        digest = hashlib.sha256(f"{prev_hash}|{payload}".encode()).hexdigest()
+        chained.append((seq, at, actor_id, actor_name, action, object_type, object_id, object_repr, org_code,
+                        ip, before, after, prev_hash, digest))
+        prev_hash = digest
+    head.seq, head.hash = seq, prev_hash
+    return chained
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,13 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qingji.audit.services import audit_log, audit_log_values, audit_values
+from qingji.audit.models import AuditEntry, AuditHead
+from qingji.audit.services import ENTRY_COLUMNS, audit_chain, audit_head_locked, audit_log, audit_values
 from qingji.exchange.columns import COLUMNS, FLAG_COLUMNS, GENDERS, METHODS, OPEN, SOURCES, STAGES, STATUSES, lookup
 from qingji.exchange.reviews import parse_reviews, review_sheet, write_reviews
 from qingji.ledger.models import (
@@ -52,7 +53,7 @@ from qingji.ledger.services import (
     responsibility_snapshot,
     status_change,
 )
-from qingji.lib.bulk import insert_values
+from qingji.lib.bulk import BackgroundWriter, allocate_ids, insert_values, large_page_cache
 from qingji.lib.idnumbers import check_id_number, check_phone, normalise_id_number, normalise_phone
 from qingji.lib.pii import digest
 from qingji.lib.problems import InputRejected, ProblemList
@@ -84,6 +85,9 @@ class Row:
 
     number: int
     values: dict[str, Any] = field(default_factory=dict)
+    # a new case's petitioners and officials, looked up before it is planned (_Writer.write)
+    people: list[Any] = field(default_factory=list)
+    officials: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -117,21 +121,25 @@ def import_ledger(source: Path | IO[bytes], name: str, *, actor=None, sheet: str
     seen: dict[str, int] = {}
     try:
         with transaction.atomic():
-            writer = _Writer(context, result)
-            batch: list[Row] = []
-            done = 0
-            for number, values in table.rows:
-                row = _parse(number, values, context, problems)
-                if row is None:
-                    continue
-                _check_duplicate(row, seen, problems)
-                batch.append(row)
-                if len(batch) >= BATCH_SIZE:
-                    done += len(batch)
-                    _write_batch(writer, batch, problems, progress, done)
-                    batch = []
-            done += len(batch)
-            _write_batch(writer, batch, problems, progress, done)
+            # New rows are inserted by a second thread while this one reads and plans the next batch
+            # (lib/bulk.BackgroundWriter); leaving this block waits for the last of them.
+            with large_page_cache(), BackgroundWriter() as background:
+                writer = _Writer(context, result, background)
+                batch: list[Row] = []
+                done = 0
+                for number, values in table.rows:
+                    row = _parse(number, values, context, problems)
+                    if row is None:
+                        continue
+                    _check_duplicate(row, seen, problems)
+                    batch.append(row)
+                    if len(batch) >= BATCH_SIZE:
+                        done += len(batch)
+                        _write_batch(writer, batch, problems, progress, done)
+                        batch = []
+                done += len(batch)
+                _write_batch(writer, batch, problems, progress, done)
+                writer.finish()
             reviews = _review_rows(source, name, set(seen), problems)
             if problems:
                 raise InputRejected(problems)
@@ -334,27 +342,44 @@ def _check_duplicate(row: Row, seen: dict[str, int], problems: ProblemList) -> N
 # (case_register, responsibility_assign, case_record_status, aid_add): the row-building code is the
 # services' own (case_build, case_registration_rows, status_change, ...). An existing case is first
 # compared in memory with its row; only when something differs does it go through the services one by one.
+#
+# The inserts run in a second thread (lib/bulk.BackgroundWriter), one batch behind: batch k's lookups are
+# made while the database is idle, then batch k-1's inserts are handed to the writer, and batch k is planned
+# (and batch k+1 read) while they run. So batch k is looked up before batch k-1 is in the database, and
+# what k-1 made is known from memory instead: petitioners by ID-number digest (`made`), officials, ledger
+# numbers, primary keys (`_Keys`, handed out ahead of the inserts) and the audit chain's head.
 
 class _Writer:
-    def __init__(self, ctx: _Context, result: ImportResult) -> None:
-        self.ctx, self.result = ctx, result
+    def __init__(self, ctx: _Context, result: ImportResult, background: BackgroundWriter) -> None:
+        self.ctx, self.result, self.background = ctx, result, background
         self.officials = _Officials(ctx)
         self.ledger_seq: dict[str, int] = {}
         self.pending: list[Row] = []
         self.no_responsibility = responsibility_snapshot(Responsibility(), [])  # "before" of a first assignment
+        self.keys = _Keys()
+        self.made: dict[str, _Plain] = {}  # petitioners made by this import, by ID-number digest
+        self.head: Any = None  # the audit chain's head, moved along in memory
+        self.ready: list[tuple[Callable[..., Any], tuple[Any, ...]]] = []  # inserts not yet handed over
 
     def write(self, rows: list[Row]) -> None:
+        self.background.sync()  # the previous batch's inserts are in: the database is this thread's
         numbers = [r.values["ledger_no"] for r in rows if r.values["ledger_no"]]
         existing = _existing_cases(numbers)
         self.officials.load(rows)
+        self._look_up([r for r in rows if not (r.values["ledger_no"] and r.values["ledger_no"] in existing)])
+        self._hand_over()  # from here on, the database is the writer's until the next sync
         for row in rows:
             case = existing.get(row.values["ledger_no"]) if row.values["ledger_no"] else None
             if case is None:
                 self.pending.append(row)
             elif parts := self._differences(case, row):
                 self.flush()  # rows before this one come first, as they would one by one
+                self._hand_over()
+                self.background.sync()
                 changed = _update(Case.objects.select_related("handling_org").get(pk=case.pk), row, self.ctx,
                                   self.officials, parts)
+                self.keys.reload()  # the services took keys and moved the chain along
+                self.head = audit_head_locked()
                 self.result.updated += changed
                 self.result.unchanged += not changed
                 self.result.case_ids.append(case.pk)
@@ -362,6 +387,129 @@ class _Writer:
                 self.result.unchanged += 1
                 self.result.case_ids.append(case.pk)
         self.flush()
+
+    def finish(self) -> None:
+        """Hand the last batch's inserts over (the caller then waits for them)."""
+        self._hand_over()
+
+    def _hand_over(self) -> None:
+        ready, self.ready = self.ready, []
+        for call, args in ready:
+            self.background.submit(call, *args)
+
+    def _look_up(self, rows: list[Row]) -> None:
+        """Everything the new cases of a batch need from the database, read while it is idle: their
+        petitioners and officials (the new ones given keys, the officials' inserts made ready), the last
+        ledger numbers in use, the keys of their rows and the audit chain's head."""
+        if not rows:
+            return
+        ctx = self.ctx
+        for capability in ("case.register", "case.assign", "case.record_work"):
+            require(ctx.actor, capability)  # as the services would; each row's unit was checked against the scope
+        for row, people in zip(rows, self._petitioners(rows), strict=True):
+            row.people = people
+            row.officials = self._row_officials(row)
+            v = row.values
+            if not v["ledger_no"]:
+                prefix = ledger_no_prefix(v["handling_org"], (v["registered_on"] or v["assigned_on"] or ctx.today).year)
+                if prefix not in self.ledger_seq:
+                    self.ledger_seq[prefix] = last_ledger_seq(prefix)
+        new_officials = self.officials.unsaved
+        self.keys.reserve(Official, len(new_officials))
+        self.keys.reserve(Petitioner, len({id(p) for row in rows for p in row.people if p.new}))
+        self.keys.reserve(Case, len(rows))
+        self.keys.reserve(Responsibility, sum(1 for row in rows if row.officials))
+        if new_officials:
+            for official, pk in zip(new_officials, self.keys.take(Official, len(new_officials)), strict=True):
+                official.id = pk
+            self.ready.append((insert_values, (Official, ("id", "org_id", "name", "title", "account_id"),
+                                               [(o.pk, o.org_id, o.name, o.title, None) for o in new_officials])))
+            self.officials.unsaved = []
+        if self.head is None:
+            self.head = audit_head_locked()
+
+    def flush(self) -> None:
+        """Plan the pending new cases and make their inserts ready, table by table, as plain tuples."""
+        rows, self.pending = self.pending, []
+        if not rows:
+            return
+        actor = self.ctx.actor
+        plans = [self._plan(row, row.people, row.officials) for row in rows]
+        new_people = [p for plan in plans for p in plan.new_petitioners]
+        assigned = [plan for plan in plans if plan.responsibility is not None]
+        for person, pk in zip(new_people, self.keys.take(Petitioner, len(new_people)), strict=True):
+            person.pk = pk
+        for plan, pk in zip(plans, self.keys.take(Case, len(plans)), strict=True):
+            plan.case.pk = pk
+            self.result.case_ids.append(pk)
+        for plan, pk in zip(assigned, self.keys.take(Responsibility, len(assigned)), strict=True):
+            plan.responsibility.pk = pk  # type: ignore[union-attr]
+        now = timezone.now()
+        actor_id = getattr(actor, "pk", None)
+        ready = self.ready.append
+
+        table = _Table(Petitioner, ("id", *_PETITIONER_COLUMNS), now, ready)
+        for person in new_people:
+            table.add((person.pk, *_petitioner_row(person.values)))
+            person.values = None  # kept in `made` for later rows: only its key and name
+        table.write()
+        table = _Table(Case, ("id", *_CASE_COLUMNS), now, ready)
+        for plan in plans:
+            plan.case.created_at = plan.case.updated_at = now
+            table.add((plan.case.pk, *_case_row(plan.case)))
+        table.write()
+
+        table = _Table(CasePetitioner, ("case_id", "petitioner_id", "position"), now, ready)
+        for plan in plans:
+            for position, person in enumerate(plan.petitioners):
+                table.add((plan.case.pk, person.pk, position))
+        table.write()
+        table = _Table(UnderlyingMatter, ("case_id", "docket_number"), now, ready)
+        for plan in plans:
+            for docket in plan.dockets:
+                table.add((plan.case.pk, docket))
+        table.write()
+        table = _Table(StatusPeriod, ("case_id", "status", "method", "valid_from", "valid_to", "source", "note",
+                                      "recorded_by_id"), now, ready)
+        for plan in plans:
+            for period in plan.periods:
+                table.add((plan.case.pk, period.status, period.method, period.valid_from, period.valid_to,
+                           period.source, period.note, actor_id))
+        table.write()
+
+        table = _Table(Responsibility, ("id", "case_id", "lead_official_id", "supervising_official_id",
+                                        "watch_officer_id", "head_of_unit_id", "plan", "deadline", "goal"), now, ready)
+        for plan in assigned:
+            r = plan.responsibility
+            table.add((r.pk, plan.case.pk, r.lead_official.pk, _pk(r.supervising_official),  # type: ignore[union-attr]
+                       _pk(r.watch_officer), None, r.plan, r.deadline, r.goal))  # type: ignore[union-attr]
+        table.write()
+        table = _Table(Responsibility.handlers.through, ("responsibility_id", "official_id"), now, ready)
+        for plan in assigned:
+            for official_pk in dict.fromkeys(h.pk for h in plan.handlers):
+                table.add((plan.responsibility.pk, official_pk))  # type: ignore[union-attr]
+        table.write()
+        table = _Table(JudicialAid, ("case_id", "amount", "date", "payer", "approval", "recorded_by_id"), now, ready)
+        for plan in plans:
+            if plan.aid is not None:
+                table.add((plan.case.pk, plan.aid["amount"], plan.aid["date"], plan.aid["payer"],
+                           plan.aid["approval"], actor_id))
+        table.write()
+
+        at = now.astimezone(dt.UTC)
+        entries = []
+        for plan in plans:
+            for action, obj, before, after in plan.audit:
+                if obj is plan.case:
+                    entries.append(audit_values(actor=actor, action=action, object_type="case", object_id=obj.pk,
+                                                object_repr=obj.ledger_no, before=before, after=after, at=at))
+                else:
+                    entries.append(audit_values(actor=actor, action=action, object_type="petitioner",
+                                                object_id=obj.pk, object_repr=obj.name, before=before,
+                                                after=after, at=at))
+        ready((insert_values, (AuditEntry, ENTRY_COLUMNS, audit_chain(self.head, entries))))
+        ready((_save_head, (self.head.pk, self.head.seq, self.head.hash)))
+        self.result.created += len(plans)
 
     # -------------------------------------------------------- existing cases
 
@@ -402,102 +550,22 @@ class _Writer:
     # -------------------------------------------------------- new cases
     #
     # The new cases of a batch are planned in memory as plain objects (no model instances: the services'
-    # functions read and set their attributes), then written table by table as plain tuples: petitioners,
-    # cases and responsibilities by multi-row INSERTs that return their keys, the leaf rows (links,
-    # matters, status periods, handlers, aid, audit entries) by COPY on PostgreSQL, executemany on SQLite.
-
-    def flush(self) -> None:
-        rows, self.pending = self.pending, []
-        if not rows:
-            return
-        actor = self.ctx.actor
-        for capability in ("case.register", "case.assign", "case.record_work"):
-            require(actor, capability)  # as the services would; each row's unit was checked against the scope
-        people = self._petitioners(rows)
-        officials = [self._row_officials(row) for row in rows]
-        self.officials.flush()
-        plans = [self._plan(row, people[index], officials[index]) for index, row in enumerate(rows)]
-        now = timezone.now()
-        actor_id = getattr(actor, "pk", None)
-
-        new_people = [p for plan in plans for p in plan.new_petitioners]
-        table = _Table(Petitioner, _PETITIONER_COLUMNS, now)
-        for person in new_people:
-            table.add(_petitioner_row(person.values))
-        for person, pk in zip(new_people, table.write(returning=True), strict=True):
-            person.pk = pk
-
-        table = _Table(Case, _CASE_COLUMNS, now)
-        for plan in plans:
-            plan.case.created_at = plan.case.updated_at = now
-            table.add(_case_row(plan.case))
-        for plan, pk in zip(plans, table.write(returning=True), strict=True):
-            plan.case.pk = pk
-            self.result.case_ids.append(pk)
-
-        table = _Table(CasePetitioner, ("case_id", "petitioner_id", "position"), now)
-        for plan in plans:
-            for position, person in enumerate(plan.petitioners):
-                table.add((plan.case.pk, person.pk, position))
-        table.write()
-        table = _Table(UnderlyingMatter, ("case_id", "docket_number"), now)
-        for plan in plans:
-            for docket in plan.dockets:
-                table.add((plan.case.pk, docket))
-        table.write()
-        table = _Table(StatusPeriod, ("case_id", "status", "method", "valid_from", "valid_to", "source", "note",
-                                      "recorded_by_id"), now)
-        for plan in plans:
-            for period in plan.periods:
-                table.add((plan.case.pk, period.status, period.method, period.valid_from, period.valid_to,
-                           period.source, period.note, actor_id))
-        table.write()
-
-        assigned = [plan for plan in plans if plan.responsibility is not None]
-        table = _Table(Responsibility, ("case_id", "lead_official_id", "supervising_official_id", "watch_officer_id",
-                                        "head_of_unit_id", "plan", "deadline", "goal"), now)
-        for plan in assigned:
-            r = plan.responsibility
-            table.add((plan.case.pk, r.lead_official.pk, _pk(r.supervising_official), _pk(r.watch_officer), None,
-                       r.plan, r.deadline, r.goal))
-        keys = table.write(returning=True)
-        table = _Table(Responsibility.handlers.through, ("responsibility_id", "official_id"), now)
-        for plan, pk in zip(assigned, keys, strict=True):
-            for official_pk in dict.fromkeys(h.pk for h in plan.handlers):
-                table.add((pk, official_pk))
-        table.write()
-        table = _Table(JudicialAid, ("case_id", "amount", "date", "payer", "approval", "recorded_by_id"), now)
-        for plan in plans:
-            if plan.aid is not None:
-                table.add((plan.case.pk, plan.aid["amount"], plan.aid["date"], plan.aid["payer"],
-                           plan.aid["approval"], actor_id))
-        table.write()
-
-        at = now.astimezone(dt.UTC)
-        entries = []
-        for plan in plans:
-            for action, obj, before, after in plan.audit:
-                if obj is plan.case:
-                    entries.append(audit_values(actor=actor, action=action, object_type="case", object_id=obj.pk,
-                                                object_repr=obj.ledger_no, before=before, after=after, at=at))
-                else:
-                    entries.append(audit_values(actor=actor, action=action, object_type="petitioner",
-                                                object_id=obj.pk, object_repr=obj.name, before=before,
-                                                after=after, at=at))
-        audit_log_values(entries)
-        self.result.created += len(plans)
+    # functions read and set their attributes), then written table by table as plain tuples with the keys
+    # `_Keys` handed out (lib/bulk.insert_values: COPY on PostgreSQL, multi-row INSERTs on SQLite).
 
     def _petitioners(self, rows: list[Row]) -> list[list["_Plain"]]:
-        """Per row, its petitioners: a known one (same ID number, also when written by an earlier batch) or a new
-        one, not yet saved. Nothing is kept from batch to batch, so memory stays flat."""
+        """Per row, its petitioners: a known one (same ID number, also when made by an earlier batch, which may
+        not be in the database yet) or a new one, not yet saved. What is kept from batch to batch is the key
+        and name of each petitioner made (by ID-number digest): the import's only memory that grows with
+        its rows, besides the ledger numbers seen."""
         keys = {v["id_number"]: digest(v["id_number"])
                 for r in rows if (v := r.values)["id_number"] and not v.get("id_masked")}
+        made = self.made
         known: dict[str, tuple[int, str]] = {}
-        for pk, number_digest, name in (Petitioner.objects.filter(id_number_digest__in=set(keys.values()))
-                                        .order_by("-pk")
+        wanted = {d for d in keys.values() if d not in made}
+        for pk, number_digest, name in (Petitioner.objects.filter(id_number_digest__in=wanted).order_by("-pk")
                                         .values_list("pk", "id_number_digest", "name")):
             known[number_digest] = (pk, name)  # the lowest pk wins, as .first() would
-        made: dict[str, _Plain] = {}
         people = []
         for row in rows:
             v = row.values
@@ -609,11 +677,12 @@ class _Period(_Plain):
 
 class _Table:
     """Rows of one model as plain tuples: the given columns, then every other column at its field's default
-    (auto_now fields at the batch's timestamp)."""
+    (auto_now fields at the batch's timestamp); `write` makes their insert ready (`ready`)."""
 
-    def __init__(self, model: type[Model], columns: tuple[str, ...], now: dt.datetime) -> None:
+    def __init__(self, model: type[Model], columns: tuple[str, ...], now: dt.datetime,
+                 ready: Callable[[tuple[Callable[..., Any], tuple[Any, ...]]], None]) -> None:
         rest = [f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in columns]
-        self.model, self.columns = model, (*columns, *(f.attname for f in rest))
+        self.model, self.columns, self.ready = model, (*columns, *(f.attname for f in rest)), ready
         self.tail = tuple(now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
                           else f.get_default() for f in rest)
         self.rows: list[tuple[Any, ...]] = []
@@ -621,9 +690,47 @@ class _Table:
     def add(self, values: tuple[Any, ...]) -> None:
         self.rows.append(values + self.tail if self.tail else values)
 
-    def write(self, *, returning: bool = False) -> list[int]:
+    def write(self) -> None:
         rows, self.rows = self.rows, []
-        return insert_values(self.model, self.columns, rows, returning=returning)
+        if rows:
+            self.ready((insert_values, (self.model, self.columns, rows)))
+
+
+class _Keys:
+    """Primary keys for the import's new rows, handed out ahead of their inserts (lib/bulk.allocate_ids):
+    `reserve` while the database is idle, `take` while planning. PostgreSQL draws them from the sequences
+    (exactly as many as reserved); on SQLite, where the next key is the largest in use + 1, they are counted
+    on in memory from the first reservation, and `reload`ed after anything else inserted rows."""
+
+    def __init__(self) -> None:
+        self.sequences = connection.vendor == "postgresql"
+        self.free: dict[type[Model], list[int]] = defaultdict(list)
+        self.next: dict[type[Model], int] = {}
+
+    def reserve(self, model: type[Model], count: int) -> None:
+        if self.sequences:
+            missing = count - len(self.free[model])
+            if missing > 0:
+                self.free[model] += allocate_ids(model, missing)
+        elif count and model not in self.next:
+            self.next[model] = allocate_ids(model, 1)[0]
+
+    def take(self, model: type[Model], count: int) -> list[int]:
+        if self.sequences:
+            free = self.free[model]
+            taken, free[:count] = free[:count], []
+            return taken
+        start = self.next[model] if count else 0
+        self.next[model] = start + count
+        return list(range(start, start + count))
+
+    def reload(self) -> None:
+        for model in self.next:
+            self.next[model] = allocate_ids(model, 1)[0]
+
+
+def _save_head(pk: int, seq: int, digest: str) -> None:
+    AuditHead.objects.filter(pk=pk).update(seq=seq, hash=digest)
 
 
 def _pk(obj: Any) -> int | None:
@@ -698,7 +805,7 @@ def _status_differs(case: Case, v: dict[str, Any]) -> bool:
 class _Officials:
     """Officials by name in a unit or its superiors, loaded a batch at a time. The nearest unit wins; in a
     unit, the same title, else one without a title (or, when the row gives no title, any). An official not
-    found is created in the handling unit: at once (`save=True`) or with the next `flush`."""
+    found is created in the handling unit: at once (`save=True`) or by the bulk path (`unsaved`)."""
 
     def __init__(self, ctx: _Context) -> None:
         self.ctx = ctx
@@ -764,10 +871,6 @@ class _Officials:
             self.by_org_name[(org.pk, official.name)].append(official)
             self.found.clear()
         return official
-
-    def flush(self) -> None:
-        Official.objects.bulk_create(self.unsaved)
-        self.unsaved = []
 
 
 def _case_fields(v: dict[str, Any]) -> dict[str, Any]:

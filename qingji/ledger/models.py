@@ -75,9 +75,9 @@ class Petitioner(models.Model):
     name = models.CharField(_("name"), max_length=100, db_index=True)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     id_number = SealedCharField(_("ID number"), blank=True)
-    id_number_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_number_digest = models.CharField(max_length=64, blank=True, editable=False)
     phone = SealedCharField(_("phone"), blank=True)
-    phone_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_digest = models.CharField(max_length=64, blank=True, editable=False)  # looked up with the name
     address = models.CharField(_("address"), max_length=255, blank=True)
     region_code = models.CharField(_("region code"), max_length=6, blank=True)
     group_size = models.PositiveIntegerField(_("number of petitioners"), default=1)
@@ -87,6 +87,9 @@ class Petitioner(models.Model):
     class Meta:
         verbose_name = _("petitioner")
         verbose_name_plural = _("petitioners")
+        # A plain index (a field's db_index would add a LIKE index on PostgreSQL, useless for a digest and
+        # as costly to keep: every new petitioner goes to a random place in both).
+        indexes = [models.Index(fields=["id_number_digest"], name="petitioner_id_digest_idx")]
 
     def __str__(self) -> str:
         return self.name
@@ -102,15 +105,15 @@ class Case(models.Model):
                                          verbose_name=_("petitioners"))
     summary = models.TextField(_("petition matter"))
     category = models.ForeignKey(Category, verbose_name=_("category"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="cases")
+                                 on_delete=models.PROTECT, related_name="cases", db_index=False)  # case_category_idx
     stage = models.CharField(_("stage involved"), max_length=20, choices=Stage.choices, blank=True)
     first_petitioned_on = models.DateField(_("first petitioned on"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=30, choices=Source.choices)
     assigned_on = models.DateField(_("handed down on"), null=True, blank=True)
     registered_on = models.DateField(_("registered on"))
     key_supervision = models.CharField(_("key supervision by"), max_length=50, blank=True)
-    handling_org = models.ForeignKey("organisations.Org", verbose_name=_("handling unit"),
-                                     on_delete=models.PROTECT, related_name="cases")
+    handling_org = models.ForeignKey("organisations.Org", verbose_name=_("handling unit"),  # case_org_* indexes
+                                     on_delete=models.PROTECT, related_name="cases", db_index=False)
     beijing_petition = models.BooleanField(_("petitioned in Beijing"), default=False)
     provincial_petition = models.BooleanField(_("petitioned at the province"), default=False)
     repeat_petition = models.BooleanField(_("repeat petition"), default=False)
@@ -348,7 +351,8 @@ class StatusPeriod(models.Model):
     day leave the last one in force.
     """
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_periods")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_periods",
+                             db_index=False)  # period_case_from_idx
     status = models.CharField(max_length=20, choices=CaseStatus.choices)
     method = models.CharField(max_length=20, choices=SettlementMethod.choices, blank=True)
     valid_from = models.DateField()

@@ -417,6 +417,9 @@ def _apply_status(
     return case
 
 
+_METHODS = frozenset(SettlementMethod.values)  # (the enum's .values builds a new list each time)
+
+
 def status_change(
     case: Case, current: StatusPeriod | None, *, status: str, method: str,  # type: ignore[no-untyped-def]
     effective_on: dt.date, source: str, note: str, actor, today: dt.date | None = None,
@@ -426,7 +429,7 @@ def status_change(
     and returns the new period with the audit entry's before and after. Saving is the caller's
     (`_apply_status` one case at a time, bulk imports many, which pass plain objects for the case and
     the periods, and `make_period` to make them)."""
-    if status == CaseStatus.CLOSED_SETTLED and method not in SettlementMethod.values:
+    if status == CaseStatus.CLOSED_SETTLED and method not in _METHODS:
         raise ValidationError(_("A settled case needs its settlement method."))
     if status != CaseStatus.CLOSED_SETTLED and status != CaseStatus.CLOSED_UNSETTLED:
         method = ""

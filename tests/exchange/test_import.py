@@ -144,3 +144,35 @@ def test_a_large_workbook_is_written_in_batches_with_the_same_history(city, tmp_
         Case.objects.exclude(status=CaseStatus.IN_PROGRESS).count()
     assert not list(verify_chain())
     assert run(path).unchanged == count
+
+
+def test_batches_written_in_the_background_interleave_with_updates_in_row_order(city, tmp_path, monkeypatch):
+    """Batches of two rows: new cases are inserted by the background writer while the next batch is read,
+    changed cases go through the services in between; keys, petitioners and the audit chain come out as
+    if every row had been written one by one."""
+    monkeypatch.setattr("qingji.exchange.importer.BATCH_SIZE", 2)
+    first, second = valid_id_number(seq=1), valid_id_number(seq=2)
+    run(write(tmp_path / "a.xlsx", [row(台账编号="K-1"), row(台账编号="K-2", 办理状态="未结未息")]))
+    rows = [
+        row(台账编号="K-3", 信访人="周一", 身份证号=first),
+        row(台账编号="K-1", 信访事项="改了的事项"),  # changed: through the services
+        row(台账编号="K-4", 信访人="周二", 身份证号=second),
+        row(台账编号="K-5", 信访人="周一", 身份证号=first),  # the petitioner of K-3, written by an earlier batch
+        row(台账编号="K-2"),  # unchanged
+        row(台账编号="K-6", 信访人="周三", 办理状态="已结已息", 化解方式="书面保证息诉罢访", 办结时间="2012-05-01"),
+    ]
+    result = run(write(tmp_path / "b.xlsx", rows))
+    assert (result.created, result.updated, result.unchanged) == (4, 1, 1)
+    cases = {c.ledger_no: c for c in Case.objects.all()}
+    assert result.case_ids == [cases[n].pk for n in ("K-3", "K-1", "K-4", "K-5", "K-2", "K-6")]
+    assert cases["K-1"].summary == "改了的事项"
+    assert cases["K-3"].petitioners.get() == cases["K-5"].petitioners.get()
+    assert Petitioner.objects.filter(name="周一").count() == 1
+    assert cases["K-6"].status == CaseStatus.CLOSED_SETTLED
+    assert cases["K-4"].responsibility.handlers.count() == 2
+    # The audit entries follow the rows: K-1's change comes after K-3's registration, before K-4's.
+    order = [e.object_repr for e in AuditEntry.objects.filter(action__in=("case.register", "case.update"),
+                                                              object_type="case").order_by("seq")]
+    assert order[-5:] == ["K-3", "K-1", "K-4", "K-5", "K-6"]
+    assert not list(verify_chain())
+    assert run(write(tmp_path / "b.xlsx", rows)).unchanged == 6

@@ -147,6 +147,11 @@ def import_ledger(source: Path | IO[bytes], name: str, *, actor=None, sheet: str
             audit_log(actor=actor, action="import.ledger", object_type="workbook", object_repr=name[:200],
                       after={"created": result.created, "updated": result.updated, "unchanged": result.unchanged})
             if dry_run:
+                # What the commit would check last (PostgreSQL defers foreign keys to it), checked now, so
+                # that a preview is refused where the import would be. SQLite counts its deferred
+                # violations as rows go in, and the commit only reads the count: nothing left to check.
+                if connection.vendor == "postgresql":
+                    connection.check_constraints()
                 raise _DryRun
             # History changed (an import brings past statuses): the summary's checkpoints from its earliest
             # date are stale, and rebuilt in the background once this is committed (reports/checkpoints.py).

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from qingji.audit.models import AuditEntry, AuditHead
 from qingji.audit.services import ENTRY_COLUMNS, audit_chain, audit_head_locked, audit_log, audit_values
+from qingji.campaigns.models import Campaign, CampaignCase
 from qingji.exchange.columns import COLUMNS, FLAG_COLUMNS, GENDERS, METHODS, OPEN, SOURCES, STAGES, STATUSES, lookup
 from qingji.exchange.reviews import parse_reviews, review_sheet, write_reviews
 from qingji.ledger.models import (
@@ -104,12 +105,15 @@ class _DryRun(Exception):  # noqa: N818 - control flow: undo a dry run's writes
 
 
 def import_ledger(source: Path | IO[bytes], name: str, *, actor=None, sheet: str | None = None,  # type: ignore[no-untyped-def]
-                  dry_run: bool = False, progress: Callable[[int], None] | None = None) -> ImportResult:
+                  dry_run: bool = False, progress: Callable[[int], None] | None = None,
+                  campaign: Campaign | None = None) -> ImportResult:
     """Validate and write the workbook in one streaming pass inside one transaction: rows are checked in
     batches and written while no problem has been found; after the first problem the rest is only checked,
     so that every problem is reported, and the transaction is rolled back. A dry run writes and rolls back,
     so its counts are exactly what an import would do. `progress` is called with the number of rows done
-    after each batch."""
+    after each batch. With a `campaign`, every case of the workbook is added to it (by hand), in the same
+    transaction. (Call it outside any transaction of the caller's: within one, SQLite keeps a copy of
+    every page it changes, in case of a rollback to the savepoint, which made imports half as slow again.)"""
     table = read_table(source, name, COLUMNS, sheet=sheet, skip_fields=("seq",))
     problems = ProblemList()
     for label in table.missing:
@@ -144,6 +148,10 @@ def import_ledger(source: Path | IO[bytes], name: str, *, actor=None, sheet: str
             if problems:
                 raise InputRejected(problems)
             write_reviews(reviews, actor)
+            if campaign is not None:
+                CampaignCase.objects.bulk_create(
+                    [CampaignCase(campaign=campaign, case_id=pk, by_hand=True) for pk in result.case_ids],
+                    ignore_conflicts=True)
             audit_log(actor=actor, action="import.ledger", object_type="workbook", object_repr=name[:200],
                       after={"created": result.created, "updated": result.updated, "unchanged": result.unchanged})
             if dry_run:

@@ -176,3 +176,24 @@ def test_batches_written_in_the_background_interleave_with_updates_in_row_order(
     assert order[-5:] == ["K-3", "K-1", "K-4", "K-5", "K-6"]
     assert not list(verify_chain())
     assert run(write(tmp_path / "b.xlsx", rows)).unchanged == 6
+
+
+def test_the_command_adds_the_imported_cases_to_a_campaign_and_nothing_when_refused(city, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from qingji.campaigns.models import CampaignCase
+    from qingji.campaigns.services import campaign_create
+
+    campaign = campaign_create(actor=None, code="QJ-2012", name="清积行动", organiser=city["QH-ZFW"],
+                               starts_on=dt.date(2012, 4, 1), ends_on=dt.date(2012, 12, 31))
+    bad = write(tmp_path / "bad.xlsx", [row(台账编号="C-9", 责任单位="不存在的法院")])
+    with pytest.raises(SystemExit):
+        call_command("import_ledger", str(bad), "--campaign", "QJ-2012", stdout=StringIO(), stderr=StringIO())
+    assert not CampaignCase.objects.filter(campaign=campaign).exists()
+    good = write(tmp_path / "good.xlsx", [row(台账编号="C-1"), row(台账编号="C-2")])
+    call_command("import_ledger", str(good), "--campaign", "QJ-2012", stdout=StringIO())
+    members = CampaignCase.objects.filter(campaign=campaign)
+    assert sorted(members.values_list("case__ledger_no", flat=True)) == ["C-1", "C-2"]
+    assert all(members.values_list("by_hand", flat=True))

@@ -6,11 +6,10 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from qingji.campaigns.models import Campaign, CampaignCase
+from qingji.campaigns.models import Campaign
 from qingji.exchange.importer import import_ledger, problems_text
 from qingji.lib.problems import InputRejected
 from qingji.lib.tabular import TableError
@@ -36,13 +35,8 @@ class Command(BaseCommand):
         if campaign and chosen is None:
             raise CommandError(_("No campaign with code %(code)s.") % {"code": campaign}, returncode=2)
         try:
-            with transaction.atomic():
-                result = import_ledger(path, path.name, sheet=sheet, dry_run=dry_run,
-                                       progress=self._progress if options["verbosity"] >= 2 else None)
-                if chosen is not None:
-                    CampaignCase.objects.bulk_create(
-                        [CampaignCase(campaign=chosen, case_id=pk, by_hand=True) for pk in result.case_ids],
-                        ignore_conflicts=True)
+            result = import_ledger(path, path.name, sheet=sheet, dry_run=dry_run, campaign=chosen,
+                                   progress=self._progress if options["verbosity"] >= 2 else None)
         except TableError as exc:
             self.stderr.write(str(exc))
             sys.exit(1)

@@ -62,3 +62,18 @@ def test_sqlite_gets_a_large_page_cache_while_rows_go_in_and_its_own_back_after(
             assert cursor.fetchone()[0] == -64 * 1024
         cursor.execute("PRAGMA cache_size")
         assert cursor.fetchone()[0] == before
+
+
+def test_a_query_of_the_callers_while_the_writer_has_work_is_refused(city):
+    import threading
+
+    org = city["QH-ZY"]
+    officials = Official.objects.filter(org=org).count()
+    release = threading.Event()
+    with transaction.atomic(), BackgroundWriter() as writer:
+        writer.submit(release.wait, 10)  # the writer is busy until released
+        with pytest.raises(RuntimeError, match="sync"):
+            Official.objects.filter(org=org).count()
+        release.set()
+        writer.sync()
+        assert Official.objects.filter(org=org).count() == officials  # after sync() the connection is the caller's

@@ -391,8 +391,10 @@ class _Writer:
                 self.background.sync()
                 changed = _update(Case.objects.select_related("handling_org").get(pk=case.pk), row, self.ctx,
                                   self.officials, parts)
-                self.keys.reload()  # the services took keys and moved the chain along
-                self.head = audit_head_locked()
+                # The services took keys and moved the chain along: both are read again when next
+                # needed (by then still with nothing handed over since this sync).
+                self.keys.stale = True
+                self.head = None
                 self.result.updated += changed
                 self.result.unchanged += not changed
                 self.result.case_ids.append(case.pk)
@@ -457,6 +459,8 @@ class _Writer:
             self.result.case_ids.append(pk)
         for plan, pk in zip(assigned, self.keys.take(Responsibility, len(assigned)), strict=True):
             plan.responsibility.pk = pk  # type: ignore[union-attr]
+        if self.head is None:
+            self.head = audit_head_locked()
         now = timezone.now()
         actor_id = getattr(actor, "pk", None)
         ready = self.ready.append
@@ -713,14 +717,16 @@ class _Keys:
     """Primary keys for the import's new rows, handed out ahead of their inserts (lib/bulk.allocate_ids):
     `reserve` while the database is idle, `take` while planning. PostgreSQL draws them from the sequences
     (exactly as many as reserved); on SQLite, where the next key is the largest in use + 1, they are counted
-    on in memory from the first reservation, and `reload`ed after anything else inserted rows."""
+    on in memory from the first reservation, and read again (`stale`) after anything else inserted rows."""
 
     def __init__(self) -> None:
         self.sequences = connection.vendor == "postgresql"
         self.free: dict[type[Model], list[int]] = defaultdict(list)
         self.next: dict[type[Model], int] = {}
+        self.stale = False
 
     def reserve(self, model: type[Model], count: int) -> None:
+        self._fresh()
         if self.sequences:
             missing = count - len(self.free[model])
             if missing > 0:
@@ -733,13 +739,16 @@ class _Keys:
             free = self.free[model]
             taken, free[:count] = free[:count], []
             return taken
+        self._fresh()
         start = self.next[model] if count else 0
         self.next[model] = start + count
         return list(range(start, start + count))
 
-    def reload(self) -> None:
-        for model in self.next:
-            self.next[model] = allocate_ids(model, 1)[0]
+    def _fresh(self) -> None:
+        if self.stale:
+            for model in self.next:
+                self.next[model] = allocate_ids(model, 1)[0]
+            self.stale = False
 
 
 def _save_head(pk: int, seq: int, digest: str) -> None:

@@ -206,11 +206,19 @@ class BackgroundWriter:
     def __enter__(self) -> "BackgroundWriter":
         self.connection.inc_thread_sharing()
         self.thread = threading.Thread(target=self._run, name="qingji-bulk-writer", daemon=True)
+        self.connection.execute_wrappers.append(self._guard)
         self.thread.start()
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
         self.close(raising=kind is None)
+
+    def _guard(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        """Any other thread's query while calls are pending is a mistake of the caller's (a missing
+        `sync()`): refused at once rather than interleaved with the writer's statements."""
+        if threading.current_thread() is not self.thread and self.calls.unfinished_tasks:
+            raise RuntimeError("The connection is the background writer's until sync() returns.")
+        return execute(sql, params, many, context)
 
     def submit(self, call: Callable[..., Any], *args: Any) -> None:
         if self.thread is None:
@@ -232,6 +240,7 @@ class BackgroundWriter:
         self.calls.put(None)
         self.thread.join()
         self.thread = None
+        self.connection.execute_wrappers.remove(self._guard)
         self.connection.dec_thread_sharing()
         if raising:
             self.sync()

@@ -1,4 +1,4 @@
-"""Indexes that only cost writes (docs/exchange.md, "What an import costs"): the foreign keys' own indexes
+"""Indexes that only cost writes (docs/exchange.md, "Measured"): the foreign keys' own indexes
 where a named composite index starts with the same column (a case's unit and category, a status period's
 case), and the LIKE twins PostgreSQL adds to indexed text fields, for two digests never searched by
 pattern (the ID-number digest keeps a plain index; the phone digest is only looked up with the name,

@@ -437,8 +437,10 @@ class _Writer:
         if new_officials:
             for official, pk in zip(new_officials, self.keys.take(Official, len(new_officials)), strict=True):
                 official.id = pk
-            self.ready.append((insert_values, (Official, ("id", "org_id", "name", "title", "account_id"),
-                                               [(o.pk, o.org_id, o.name, o.title, None) for o in new_officials])))
+            table = _Table(Official, ("id", "org_id", "name", "title"), timezone.now(), self.ready.append)
+            for official in new_officials:
+                table.add((official.pk, official.org_id, official.name, official.title))
+            table.write()
             self.officials.unsaved = []
         if self.head is None:
             self.head = audit_head_locked()

@@ -7,6 +7,7 @@ from qingji.audit.services import verify_chain
 from qingji.exchange.importer import import_ledger
 from qingji.ledger.models import Case, CaseStatus, Petitioner, StatusPeriod
 from qingji.lib.problems import InputRejected
+from qingji.organisations.models import Official
 from qingji.reports.selectors import summary
 from tests.exchange.workbooks import HEADER, row, write
 from tests.ledger.factories import valid_id_number
@@ -156,10 +157,11 @@ def test_batches_written_in_the_background_interleave_with_updates_in_row_order(
     rows = [
         row(台账编号="K-3", 信访人="周一", 身份证号=first),
         row(台账编号="K-1", 信访事项="改了的事项"),  # changed: through the services
-        row(台账编号="K-4", 信访人="周二", 身份证号=second),
+        row(台账编号="K-4", 信访人="周二", 身份证号=second, 包案领导="欧阳新(副院长)"),  # an official not yet known
         row(台账编号="K-5", 信访人="周一", 身份证号=first),  # the petitioner of K-3, written by an earlier batch
         row(台账编号="K-2"),  # unchanged
-        row(台账编号="K-6", 信访人="周三", 办理状态="已结已息", 化解方式="书面保证息诉罢访", 办结时间="2012-05-01"),
+        row(台账编号="K-6", 信访人="周三", 办理状态="已结已息", 化解方式="书面保证息诉罢访", 办结时间="2012-05-01",
+            包案领导="欧阳新(副院长)"),  # the same, made by an earlier batch
     ]
     result = run(write(tmp_path / "b.xlsx", rows))
     assert (result.created, result.updated, result.unchanged) == (4, 1, 1)
@@ -170,6 +172,9 @@ def test_batches_written_in_the_background_interleave_with_updates_in_row_order(
     assert Petitioner.objects.filter(name="周一").count() == 1
     assert cases["K-6"].status == CaseStatus.CLOSED_SETTLED
     assert cases["K-4"].responsibility.handlers.count() == 2
+    made = Official.objects.get(name="欧阳新")
+    assert (made.title, made.org.code) == ("副院长", "QH-QY-FY")
+    assert cases["K-4"].responsibility.lead_official == cases["K-6"].responsibility.lead_official == made
     # The audit entries follow the rows: K-1's change comes after K-3's registration, before K-4's.
     order = [e.object_repr for e in AuditEntry.objects.filter(action__in=("case.register", "case.update"),
                                                               object_type="case").order_by("seq")]

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from qingji.audit.models import AuditEntry, AuditHead
 from qingji.audit.services import ENTRY_COLUMNS, audit_chain, audit_head_locked, audit_log, audit_values
 from qingji.campaigns.models import Campaign, CampaignCase
-from qingji.exchange.columns import COLUMNS, FLAG_COLUMNS, GENDERS, METHODS, OPEN, SOURCES, STAGES, STATUSES, lookup
+from qingji.exchange.columns import FLAG_COLUMNS, OPEN
+from qingji.exchange.parsing import Lookups, Row, RowReader, read_rows
 from qingji.exchange.reviews import parse_reviews, review_sheet, write_reviews
 from qingji.ledger.models import (
     CLOSED_STATUSES,
@@ -55,40 +56,13 @@ from qingji.ledger.services import (
     status_change,
 )
 from qingji.lib.bulk import BackgroundWriter, allocate_ids, insert_values, large_page_cache
-from qingji.lib.idnumbers import check_id_number, check_phone, normalise_id_number, normalise_phone
 from qingji.lib.pii import digest
 from qingji.lib.problems import InputRejected, ProblemList
-from qingji.lib.tabular import read_table
-from qingji.lib.values import (
-    ValueProblem,
-    cell_code,
-    cell_text,
-    parse_date,
-    parse_flag,
-    parse_money,
-    parse_official,
-    split_names,
-)
 from qingji.organisations.models import Official, Org
 from qingji.organisations.selectors import visible_orgs
 from qingji.reports.tasks import refresh_checkpoints_soon
 
-LABELS = {c.field: c.label for c in COLUMNS}
-SOURCE_WORDS, STATUS_WORDS, METHOD_WORDS = lookup(SOURCES), lookup(STATUSES), lookup(METHODS)
-STAGE_WORDS, GENDER_WORDS = lookup(STAGES), lookup(GENDERS)
 BATCH_SIZE = 2000  # rows checked, then written, at a time
-PAST_DATES = ("first_petitioned_on", "assigned_on", "registered_on", "closed_on")
-
-
-@dataclass
-class Row:
-    """One valid row, parsed."""
-
-    number: int
-    values: dict[str, Any] = field(default_factory=dict)
-    # a new case's petitioners and officials, looked up before it is planned (_Writer.write)
-    people: list[Any] = field(default_factory=list)
-    officials: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -114,37 +88,40 @@ def import_ledger(source: Path | IO[bytes], name: str, *, actor=None, sheet: str
     after each batch. With a `campaign`, every case of the workbook is added to it (by hand), in the same
     transaction. (Call it outside any transaction of the caller's: within one, SQLite keeps a copy of
     every page it changes, in case of a rollback to the savepoint, which made imports half as slow again.)"""
-    table = read_table(source, name, COLUMNS, sheet=sheet, skip_fields=("seq",))
-    problems = ProblemList()
-    for label in table.missing:
-        problems.add(table.header_row, label, "", _("This required column is missing."))
-    if problems:
-        raise InputRejected(problems)
     context = _Context(actor)
-    result = ImportResult(ignored_columns=table.ignored)
-    seen: dict[str, int] = {}
+    problems = ProblemList()
+    reader = read_rows(source, name, sheet, context.lookups(), problems, BATCH_SIZE)
+    try:
+        for label in reader.missing:
+            problems.add(reader.header_row, label, "", _("This required column is missing."))
+        if problems:
+            raise InputRejected(problems)
+        return _import(reader, source, name, context, problems, dry_run, progress, campaign)
+    finally:
+        reader.close()
+
+
+def _import(reader: RowReader, source: Path | IO[bytes], name: str, context: "_Context", problems: ProblemList,
+            dry_run: bool, progress: Callable[[int], None] | None, campaign: Campaign | None) -> ImportResult:
+    actor = context.actor
+    result = ImportResult(ignored_columns=reader.ignored)
     try:
         with transaction.atomic():
-            # New rows are inserted by a second thread while this one reads and plans the next batch
-            # (lib/bulk.BackgroundWriter); leaving this block waits for the last of them.
+            # New rows are inserted by a second thread while this one plans the next batch (lib/bulk.
+            # BackgroundWriter), and a large workbook is read by a child process meanwhile (parsing.py);
+            # leaving this block waits for the last inserts.
             with large_page_cache(), BackgroundWriter() as background:
                 writer = _Writer(context, result, background)
-                batch: list[Row] = []
                 done = 0
-                for number, values in table.rows:
-                    row = _parse(number, values, context, problems)
-                    if row is None:
-                        continue
-                    _check_duplicate(row, seen, problems)
-                    batch.append(row)
-                    if len(batch) >= BATCH_SIZE:
-                        done += len(batch)
-                        _write_batch(writer, batch, problems, progress, done)
-                        batch = []
-                done += len(batch)
-                _write_batch(writer, batch, problems, progress, done)
+                for batch in reader.batches():
+                    done += len(batch)
+                    if not problems:  # after the first problem, rows are only checked
+                        context.take_over(batch)
+                        writer.write(batch)
+                    if progress is not None:
+                        progress(done)
                 writer.finish()
-            reviews = _review_rows(source, name, set(seen), problems)
+            reviews = _review_rows(source, name, set(reader.seen), problems)
             if problems:
                 raise InputRejected(problems)
             write_reviews(reviews, actor)
@@ -169,14 +146,6 @@ def import_ledger(source: Path | IO[bytes], name: str, *, actor=None, sheet: str
     return result
 
 
-def _write_batch(writer: "_Writer", batch: list[Row], problems: ProblemList,
-                 progress: Callable[[int], None] | None, done: int) -> None:
-    if batch and not problems:
-        writer.write(batch)
-    if progress is not None and batch:
-        progress(done)
-
-
 def _review_rows(source: Path | IO[bytes], name: str, ledger_numbers: set[str],
                  problems: ProblemList) -> list[dict[str, Any]]:
     """The optional 案件评查 sheet of a workbook (not of a CSV file)."""
@@ -193,160 +162,28 @@ def _review_rows(source: Path | IO[bytes], name: str, ledger_numbers: set[str],
 
 
 class _Context:
-    """What the parser looks things up in, loaded once per import."""
+    """The importing user, the units and categories, and today, loaded once per import."""
 
     def __init__(self, actor) -> None:  # type: ignore[no-untyped-def]
         self.actor = actor
-        orgs = list(Org.objects.all())
-        self.orgs = {o.code: o for o in orgs} | {o.name: o for o in orgs}
-        self.orgs_by_pk = {o.pk: o for o in orgs}
+        self.orgs_by_pk = {o.pk: o for o in Org.objects.all()}
         self.scope = None if actor is None else set(visible_orgs(actor).values_list("pk", flat=True))
-        self.categories = {c.name: c for c in Category.objects.all()}
+        self.categories_by_pk = {c.pk: c for c in Category.objects.all()}
         self.today = timezone.localdate()
 
+    def lookups(self) -> Lookups:
+        orgs = self.orgs_by_pk.values()
+        return Lookups(orgs={o.code: o.pk for o in orgs} | {o.name: o.pk for o in orgs}, scope=self.scope,
+                       categories={c.name: c.pk for c in self.categories_by_pk.values()}, today=self.today)
 
-def _problem(problems: ProblemList, number: int, column: str, value: Any, message: str) -> None:
-    problems.add(number, LABELS.get(column, column), cell_text(value), message)
-
-
-def _parse(number: int, raw: dict[str, Any], ctx: _Context, problems: ProblemList) -> Row | None:
-    before = len(problems)
-    row = Row(number)
-    v = row.values
-    v["ledger_no"] = cell_code(raw.get("ledger_no"))
-    v["petitioners"] = split_names(raw.get("petitioner"))
-    if not v["petitioners"]:
-        _problem(problems, number, "petitioner", "", _("The petitioner's name is required."))
-    v["summary"] = cell_text(raw.get("summary"))
-    if not v["summary"]:
-        _problem(problems, number, "summary", "", _("The petition matter is required."))
-    _parse_id_number(row, raw.get("id_number"), problems)
-    v["phone"] = cell_text(raw.get("phone"))
-    if v["phone"] and "*" not in v["phone"]:
-        for message in check_phone(normalise_phone(v["phone"])):
-            _problem(problems, number, "phone", v["phone"], message)
-    v["address"] = cell_text(raw.get("address"))
-    v["gender"] = GENDER_WORDS.get(cell_code(raw.get("gender")), "")
-    v["group_size"] = _group_size(row, raw.get("group_size"), problems)
-    _parse_vocabularies(row, raw, ctx, problems)
-    _parse_dates(row, raw, ctx, problems)
-    _parse_org(row, raw.get("handling_org"), ctx, problems)
-    for column in ("lead_official", "supervising_official", "watch_officer"):
-        text = cell_text(raw.get(column))
-        v[column] = parse_official(text) if text else None
-    v["handlers"] = [parse_official(n) for n in split_names(raw.get("handlers"))]
-    v["plan"] = cell_text(raw.get("plan"))
-    v["note"] = cell_text(raw.get("note"))
-    v["dockets"] = split_names(raw.get("dockets"))
-    v["key_supervision"] = "" if cell_text(raw.get("key_supervision")) in ("", "否", "无") else \
-        cell_text(raw.get("key_supervision"))
-    for flag in FLAG_COLUMNS:
-        try:
-            v[flag] = parse_flag(raw.get(flag))
-        except ValueProblem as exc:
-            _problem(problems, number, flag, raw.get(flag), str(exc))
-    try:
-        v["aid"] = parse_money(raw.get("aid"))
-    except ValueProblem as exc:
-        _problem(problems, number, "aid", raw.get("aid"), str(exc))
-    _check_status(row, problems)
-    return row if len(problems) == before else None
-
-
-def _parse_id_number(row: Row, value: Any, problems: ProblemList) -> None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        _problem(problems, row.number, "id_number", value, _(
-            "The ID number is stored as a number, so Excel has already rounded its last digits. Format the "
-            "column as text (设置单元格格式 → 文本) and enter the numbers again."))
-        return
-    text = normalise_id_number(cell_text(value))
-    row.values["id_number"] = text
-    if "*" in text:
-        row.values["id_masked"] = True
-        return
-    errors, _warnings = check_id_number(text)
-    for message in errors:
-        _problem(problems, row.number, "id_number", text, message)
-
-
-def _group_size(row: Row, value: Any, problems: ProblemList) -> int:
-    text = cell_code(value)
-    if not text:
-        return 1
-    if not text.isdigit() or int(text) < 1:
-        _problem(problems, row.number, "group_size", text,
-                 _("The number of petitioners is a whole number, at least 1."))
-        return 1
-    return int(text)
-
-
-def _parse_vocabularies(row: Row, raw: dict[str, Any], ctx: _Context, problems: ProblemList) -> None:
-    v = row.values
-    source = cell_code(raw.get("source"))
-    v["source"] = SOURCE_WORDS.get(source)
-    if v["source"] is None:
-        _problem(problems, row.number, "source", source, _("Unknown source; use one of: %(values)s.")
-                 % {"values": "、".join(words[0] for words in SOURCES.values())})
-    category = cell_text(raw.get("category"))
-    v["category"] = ctx.categories.get(category) if category else None
-    if category and v["category"] is None:
-        _problem(problems, row.number, "category", category, _("Unknown category; use one of: %(values)s.")
-                 % {"values": "、".join(ctx.categories)})
-    stage = cell_code(raw.get("stage"))
-    v["stage"] = STAGE_WORDS.get(stage, "")
-    if stage and not v["stage"]:
-        _problem(problems, row.number, "stage", stage,
-                 _("Unknown stage; use 立案, 审判, 执行, 侦查, 检察, 司法行政 or 其他."))
-    status = cell_code(raw.get("status"))
-    v["status"] = STATUS_WORDS.get(status, OPEN if not status else None)
-    if v["status"] is None:
-        _problem(problems, row.number, "status", status, _("Unknown status; use 未结未息, 已结未息 or 已结已息."))
-    method = cell_code(raw.get("method"))
-    v["method"] = METHOD_WORDS.get(method, "")
-    if method and not v["method"]:
-        _problem(problems, row.number, "method", method,
-                 _("Unknown method; use 书面保证息诉罢访, 批准终结 or 其他方式办结."))
-
-
-def _parse_dates(row: Row, raw: dict[str, Any], ctx: _Context, problems: ProblemList) -> None:
-    for column in (*PAST_DATES, "deadline"):
-        try:
-            row.values[column] = parse_date(raw.get(column))
-        except ValueProblem as exc:
-            _problem(problems, row.number, column, raw.get(column), str(exc))
-            row.values[column] = None
-            continue
-        if column in PAST_DATES and row.values[column] and row.values[column] > ctx.today:
-            _problem(problems, row.number, column, raw.get(column), _("This date is in the future."))
-
-
-def _parse_org(row: Row, value: Any, ctx: _Context, problems: ProblemList) -> None:
-    text = cell_code(value)
-    org = ctx.orgs.get(text)
-    row.values["handling_org"] = org
-    if not text:
-        _problem(problems, row.number, "handling_org", "", _("The handling unit is required."))
-    elif org is None:
-        _problem(problems, row.number, "handling_org", text,
-                 _("Unknown unit: it is not in the organisation directory (by name or code)."))
-    elif ctx.scope is not None and org.pk not in ctx.scope:
-        _problem(problems, row.number, "handling_org", text, _("This unit is outside your scope."))
-
-
-def _check_status(row: Row, problems: ProblemList) -> None:
-    v = row.values
-    if v.get("status") in CLOSED_STATUSES and not v.get("closed_on"):
-        _problem(problems, row.number, "closed_on", "", _("A concluded case needs the date it was concluded."))
-    if v.get("status") == CaseStatus.CLOSED_SETTLED and not v.get("method"):
-        _problem(problems, row.number, "method", "", _("A settled case needs its settlement method."))
-
-
-def _check_duplicate(row: Row, seen: dict[str, int], problems: ProblemList) -> None:
-    number = row.values["ledger_no"]
-    if number and number in seen:
-        _problem(problems, row.number, "ledger_no", number,
-                 _("The same ledger number is on row %(row)d.") % {"row": seen[number]})
-    seen.setdefault(number, row.number)
+    def take_over(self, rows: list[Row]) -> None:
+        """The parser's keys of units and categories as the objects the writer works with."""
+        orgs, categories = self.orgs_by_pk, self.categories_by_pk
+        for row in rows:
+            v = row.values
+            v["handling_org"] = orgs[v["handling_org"]]
+            if v["category"] is not None:
+                v["category"] = categories[v["category"]]
 
 
 # ---------------------------------------------------------------- writing

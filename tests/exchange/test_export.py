@@ -3,6 +3,8 @@ import os
 import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -62,7 +64,8 @@ def test_the_command_line_exits_1_with_the_problems_and_2_for_usage_errors(city,
 
 @pytest.mark.django_db(transaction=False)
 def test_killing_the_import_midway_writes_nothing(tmp_path):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "QINGJI_DATA_DIR": str(tmp_path)}
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "QINGJI_DATA_DIR": str(tmp_path),
+           "QINGJI_IMPORT_CHILD_BYTES": "0"}
     subprocess.run([sys.executable, "-m", "qingji", "demo", "--no-serve", "--password", "Demo-pass-1"], env=env,
                    check=True, capture_output=True)
     count = "from qingji.ledger.models import Case; print(Case.objects.count())"
@@ -74,8 +77,32 @@ def test_killing_the_import_midway_writes_nothing(tmp_path):
     # The first batch of rows is written (inside the import's transaction) before it is reported.
     first = process.stderr.readline()
     assert "2000" in first, first
+    assert _children_reading(), "a workbook this large is read by a child process"
     process.send_signal(signal.SIGKILL)
     process.wait()
+    # The child process reading the workbook (exchange/parsing.py) ends too: its pipe is broken.
+    assert _wait_until(lambda: not _children_reading()), "the workbook reader outlived the import"
     after = subprocess.run([sys.executable, "-m", "qingji", "shell", "-c", count], env=env, capture_output=True,
                            text=True, check=True).stdout.strip()
     assert after == before
+
+
+def _children_reading() -> list[str]:
+    """The processes now running exchange/parsing.py's child_main."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if b"child_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                found.append(pid)
+        except OSError:
+            continue
+    return found
+
+
+def _wait_until(condition, seconds: float = 20.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()

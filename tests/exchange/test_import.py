@@ -7,6 +7,7 @@ from qingji.audit.services import verify_chain
 from qingji.exchange.importer import import_ledger
 from qingji.ledger.models import Case, CaseStatus, Petitioner, StatusPeriod
 from qingji.lib.problems import InputRejected
+from qingji.lib.tabular import TableError
 from qingji.organisations.models import Official
 from qingji.reports.selectors import summary
 from tests.exchange.workbooks import HEADER, row, write
@@ -15,6 +16,14 @@ from tests.ledger.factories import valid_id_number
 
 def run(path, **kwargs):
     return import_ledger(path, path.name, **kwargs)
+
+
+@pytest.fixture(params=["in-process", "child process"])
+def reader(request, settings):
+    """Run the test twice: the workbook read and checked in this process, and by the child process that
+    reads large workbooks (exchange/parsing.py); both must find the same rows and problems."""
+    settings.QINGJI_IMPORT_CHILD_BYTES = 0 if request.param == "child process" else 10**12
+    return request.param
 
 
 def test_it_reads_a_workbook_with_title_rows_and_merged_cells(city, tmp_path):
@@ -48,7 +57,7 @@ def test_it_matches_headers_through_synonyms_and_reports_unknown_columns(city, t
     assert result.ignored_columns == ["自定义列"]
 
 
-def test_it_reports_every_problem_of_every_row_and_writes_nothing(city, tmp_path):
+def test_it_reports_every_problem_of_every_row_and_writes_nothing(city, tmp_path, reader):
     future = (dt.date.today() + dt.timedelta(days=5)).isoformat()
     rows = [
         row(台账编号="B-1", 身份证号=110101197001011234, 登记时间=future),
@@ -67,14 +76,41 @@ def test_it_reports_every_problem_of_every_row_and_writes_nothing(city, tmp_path
     assert not Case.objects.exists() and not Petitioner.objects.exists()
 
 
-def test_it_names_a_missing_required_column(city, tmp_path):
+def test_the_child_process_finds_the_same_problems_in_the_same_order(city, tmp_path, settings):
+    rows = [row(台账编号=f"P-{i}", 身份证号=110101197001011234 if i % 3 == 0 else "",
+                登记时间="2012-02-30" if i % 4 == 0 else "2012-01-05",
+                责任单位="不存在的法院" if i % 5 == 0 else "QH-QY-FY") for i in range(40)]
+    rows.append(row(台账编号="P-1"))  # a duplicate ledger number
+    path = write(tmp_path / "bad.xlsx", rows)
+    found = {}
+    for mode, threshold in (("here", 10**12), ("child", 0)):
+        settings.QINGJI_IMPORT_CHILD_BYTES = threshold
+        with pytest.raises(InputRejected) as caught:
+            run(path)
+        found[mode] = [p.as_dict() for p in caught.value.problems]
+    assert found["child"] == found["here"]
+    assert len(found["here"]) == 14 + 10 + 8 + 1
+    assert not Case.objects.exists()
+
+
+def test_a_file_the_child_process_cannot_read_is_refused_with_the_readers_message(city, tmp_path, settings):
+    settings.QINGJI_IMPORT_CHILD_BYTES = 0
+    path = tmp_path / "not-a-workbook.xlsx"
+    path.write_bytes(b"this is not a zip file")
+    with pytest.raises(TableError, match="不是可读取的 Excel 工作簿|not a readable Excel workbook"):
+        run(path)
+    with pytest.raises(TableError, match="Nope"):
+        run(write(tmp_path / "l.xlsx", [row()]), sheet="Nope")
+
+
+def test_it_names_a_missing_required_column(city, tmp_path, reader):
     header = [h for h in HEADER if h != "责任单位"]
     with pytest.raises(InputRejected) as caught:
         run(write(tmp_path / "l.xlsx", [row()], header=header))
     assert [p.column for p in caught.value.problems] == ["责任单位"]
 
 
-def test_a_second_import_of_the_same_file_changes_nothing(city, tmp_path):
+def test_a_second_import_of_the_same_file_changes_nothing(city, tmp_path, reader):
     path = write(tmp_path / "l.xlsx", [row(台账编号="R-1", 身份证号=valid_id_number()),
                                        row(台账编号="R-2", 办理状态="已结已息", 化解方式="批准终结",
                                            办结时间="2012-03-01", 司法救助金额="20000")])
@@ -102,7 +138,7 @@ def test_imported_dates_become_the_history_reports_use(city, tmp_path):
     assert summary(org=city["QH-ZFW"], as_of=dt.date(2012, 2, 29))["settled"] == 1
 
 
-def test_a_user_imports_only_into_their_scope(city, users, tmp_path):
+def test_a_user_imports_only_into_their_scope(city, users, tmp_path, reader):
     with pytest.raises(InputRejected) as caught:
         run(write(tmp_path / "l.xlsx", [row(责任单位="QH-HY-FY")]), actor=users["court_a"])
     assert "管辖范围" in caught.value.problems.items[0].message
@@ -124,7 +160,7 @@ def test_officials_are_found_in_the_nearest_unit_so_a_second_import_changes_noth
     assert (first.org.code, first.title, second.org.code, second.title) == ("QH-QY-FY", "", "QH-ZY", "院长")
 
 
-def test_a_large_workbook_is_written_in_batches_with_the_same_history(city, tmp_path):
+def test_a_large_workbook_is_written_in_batches_with_the_same_history(city, tmp_path, reader):
     """More rows than one batch; repeat petitioners across batches are matched, not duplicated."""
     from qingji.exchange.importer import BATCH_SIZE
     from qingji.exchange.sample import write_sample_workbook
@@ -147,7 +183,7 @@ def test_a_large_workbook_is_written_in_batches_with_the_same_history(city, tmp_
     assert run(path).unchanged == count
 
 
-def test_batches_written_in_the_background_interleave_with_updates_in_row_order(city, tmp_path, monkeypatch):
+def test_batches_written_in_the_background_interleave_with_updates_in_row_order(city, tmp_path, reader, monkeypatch):
     """Batches of two rows: new cases are inserted by the background writer while the next batch is read,
     changed cases go through the services in between; keys, petitioners and the audit chain come out as
     if every row had been written one by one."""

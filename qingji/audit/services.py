@@ -54,8 +54,9 @@ def audit_log(
     *, actor, action: str, obj: models.Model | None = None, object_type: str = "",  # type: ignore[no-untyped-def]
     object_repr: str = "", before: Any = None, after: Any = None, ip: str = "",
 ) -> AuditEntry:
-    """Append one entry to the chain (inside the caller's transaction)."""
-    with transaction.atomic():
+    """Append one entry to the chain (inside the caller's transaction: without a savepoint of its own, an
+    error here marks the caller's transaction for rollback, so a chain half written is never committed)."""
+    with transaction.atomic(savepoint=False):
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
         entry = _chained(head, audit_entry(actor=actor, action=action, obj=obj, object_type=object_type,
                                            object_repr=object_repr, before=before, after=after, ip=ip))

@@ -18,11 +18,12 @@ from django.db.models import Model, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qingji.accounts.roles import has_capability
 from qingji.audit.models import AuditEntry, AuditHead
 from qingji.audit.services import ENTRY_COLUMNS, audit_chain, audit_head_locked, audit_log, audit_values
 from qingji.campaigns.models import Campaign, CampaignCase
 from qingji.exchange.columns import FLAG_COLUMNS, OPEN
-from qingji.exchange.parsing import Lookups, Row, RowReader, read_rows
+from qingji.exchange.parsing import LABELS, Lookups, Row, RowReader, read_rows
 from qingji.exchange.reviews import parse_reviews, review_sheet, write_reviews
 from qingji.ledger.models import (
     CLOSED_STATUSES,
@@ -53,6 +54,7 @@ from qingji.ledger.services import (
     require,
     responsibility_assign,
     responsibility_snapshot,
+    search_text_of,
     status_change,
 )
 from qingji.lib.bulk import BackgroundWriter, allocate_ids, insert_values, large_page_cache
@@ -222,7 +224,12 @@ class _Writer:
             case = existing.get(row.values["ledger_no"]) if row.values["ledger_no"] else None
             if case is None:
                 self.pending.append(row)
-            elif parts := self._differences(case, row):
+            elif (parts := self._differences(case, row)) == {"fields"} and self._may_edit(case):
+                # Only the case's own details differ: planned with the batch (`_edit`), as case_update
+                # would make them, and written by the background writer.
+                self.pending.append(_Edit(case, row))
+                self.result.updated += 1
+            elif parts:
                 self.flush()  # rows before this one come first, as they would one by one
                 self._hand_over()
                 self.background.sync()
@@ -283,11 +290,14 @@ class _Writer:
             self.head = audit_head_locked()
 
     def flush(self) -> None:
-        """Plan the pending new cases and make their inserts ready, table by table, as plain tuples."""
-        rows, self.pending = self.pending, []
-        if not rows:
+        """Plan the pending new cases and make their inserts ready, table by table, as plain tuples; and the
+        pending edits of existing cases' details."""
+        items, self.pending = self.pending, []
+        if not items:
             return
         actor = self.ctx.actor
+        rows = [item for item in items if not isinstance(item, _Edit)]
+        edits = [item for item in items if isinstance(item, _Edit)]
         plans = [self._plan(row, row.people, row.officials) for row in rows]
         new_people = [p for plan in plans for p in plan.new_petitioners]
         assigned = [plan for plan in plans if plan.responsibility is not None]
@@ -295,7 +305,9 @@ class _Writer:
             person.pk = pk
         for plan, pk in zip(plans, self.keys.take(Case, len(plans)), strict=True):
             plan.case.pk = pk
-            self.result.case_ids.append(pk)
+        planned = iter(plans)
+        self.result.case_ids.extend(item.case.pk if isinstance(item, _Edit) else next(planned).case.pk
+                                    for item in items)
         for plan, pk in zip(assigned, self.keys.take(Responsibility, len(assigned)), strict=True):
             plan.responsibility.pk = pk  # type: ignore[union-attr]
         if self.head is None:
@@ -352,9 +364,20 @@ class _Writer:
                            plan.aid["approval"], actor_id))
         table.write()
 
+        if edits:
+            ready((_write_edits, ([self._edit(edit, now) for edit in edits],)))
+
         at = now.astimezone(dt.UTC)
         entries = []
-        for plan in plans:
+        planned = iter(plans)
+        for item in items:  # the audit entries in the order of the rows, as one by one
+            if isinstance(item, _Edit):
+                case, before, after = item.case, *item.audit
+                entries.append(audit_values(actor=actor, action="case.update", object_type="case",
+                                            object_id=case.pk, object_repr=case.ledger_no, before=before,
+                                            after=after, at=at))
+                continue
+            plan = next(planned)
             for action, obj, before, after in plan.audit:
                 if obj is plan.case:
                     entries.append(audit_values(actor=actor, action=action, object_type="case", object_id=obj.pk,
@@ -368,6 +391,30 @@ class _Writer:
         self.result.created += len(plans)
 
     # -------------------------------------------------------- existing cases
+
+    def _may_edit(self, case: "_Plain") -> bool:
+        """Whether the importing user may edit the case where it is now (else the services say why not)."""
+        ctx = self.ctx
+        return ctx.scope is None or (case.handling_org_id in ctx.scope and has_capability(ctx.actor, "case.edit"))
+
+    def _edit(self, edit: "_Edit", now: dt.datetime) -> tuple[Any, ...]:
+        """What case_update would change in a case whose details differ from its row: the changed columns
+        and the audit entry's before and after (the changed details only); the UPDATE for `_write_edits`."""
+        case, v = edit.case, edit.row.values
+        fields = _case_fields(v)
+        category = fields.pop("category")
+        changes = {k: value for k, value in fields.items() if getattr(case, k) != value}
+        if _pk(category) != case.category_id:
+            changes["category_id"] = _pk(category)
+        if v["handling_org"].pk != case.handling_org_id:
+            changes["handling_org_id"] = v["handling_org"].pk
+        if v["registered_on"] and v["registered_on"] != case.registered_on:
+            changes["registered_on"] = v["registered_on"]
+        before = case_snapshot(case)  # type: ignore[arg-type]
+        after = {**before, **changes}
+        diff_before = {k: value for k, value in before.items() if after[k] != value}
+        edit.audit = (diff_before, {k: after[k] for k in diff_before})
+        return case.pk, case.version, changes, now, edit.row.number
 
     def _differences(self, case: "_Plain", row: Row) -> set[str]:
         """The parts of the case `_update` would change (no query: the case's values come with what it needs)."""
@@ -517,6 +564,54 @@ class _Writer:
         plan.audit.append((action, plan.case, before, after))
 
 
+@dataclass
+class _Edit:
+    """An existing case whose row differs from it in its own details only."""
+
+    case: Any
+    row: Row
+    audit: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
+
+
+def _write_edits(edits: list[tuple[Any, ...]]) -> None:
+    """UPDATE the edited cases as case_update would: the changed columns, the version one up, the time of
+    the change and, when the petition matter changed, what text search looks in. An UPDATE finds its case
+    only at the version the import read: one changed by someone else meanwhile refuses the import."""
+    fields = {f.attname: f for f in Case._meta.concrete_fields}
+    texts = _search_texts({pk: changes["summary"] for pk, _v, changes, _n, _r in edits if "summary" in changes})
+    table, quote = connection.ops.quote_name(Case._meta.db_table), connection.ops.quote_name
+    stale = ProblemList()
+    with connection.cursor() as cursor:
+        for pk, version, changes, now, number in edits:
+            values = {**changes, "updated_at": now} | ({"search_text": texts[pk]} if pk in texts else {})
+            assignments = ", ".join(f"{quote(fields[k].column)} = %s" for k in values)
+            cursor.execute(f"UPDATE {table} SET {assignments}, {quote('version')} = %s "  # noqa: S608
+                           f"WHERE {quote('id')} = %s AND {quote('version')} = %s",
+                           [*(fields[k].get_db_prep_save(value, connection) for k, value in values.items()),
+                            version + 1, pk, version])
+            if cursor.rowcount != 1:
+                stale.add(number, LABELS["ledger_no"], "", _(
+                    "This case was changed by someone else while the workbook was being imported; import "
+                    "the workbook again."))
+    if stale:
+        raise InputRejected(stale)
+
+
+def _search_texts(summaries: dict[int, str]) -> dict[int, str]:
+    """What text search looks in, for cases with a new petition matter (ledger.services.search_text_of)."""
+    if not summaries:
+        return {}
+    names: dict[int, list[str]] = defaultdict(list)
+    dockets: dict[int, list[str]] = defaultdict(list)
+    for case_id, name in (CasePetitioner.objects.filter(case_id__in=list(summaries)).order_by("case_id", "position")
+                          .values_list("case_id", "petitioner__name")):
+        names[case_id].append(name)
+    for case_id, docket in (UnderlyingMatter.objects.filter(case_id__in=list(summaries)).order_by("id")
+                            .values_list("case_id", "docket_number")):
+        dockets[case_id].append(docket)
+    return {pk: search_text_of(names[pk], summary, dockets[pk]) for pk, summary in summaries.items()}
+
+
 class _Plain:
     """A case, petitioner, responsibility or status period planned by the bulk path: a plain object with the
     attributes the services' functions read and set, written later as a plain row."""
@@ -650,7 +745,7 @@ def _existing_cases(numbers: list[str]) -> dict[str, "_Plain"]:
 
 _EXISTING_FIELDS = ("id", "ledger_no", "summary", "category_id", "stage", "first_petitioned_on", "source",
                     "assigned_on", "registered_on", "key_supervision", "handling_org_id", "deadline", "note",
-                    "status", "settlement_method", *FLAG_COLUMNS)
+                    "status", "settlement_method", "version", *FLAG_COLUMNS)
 
 
 def _assigned_on(v: dict[str, Any], case: Case) -> dt.date:
@@ -751,7 +846,11 @@ def _update(case: Case, row: Row, ctx: _Context, officials: _Officials, parts: s
     v = row.values
     changed = False
     if "fields" in parts:
-        changes = {k: value for k, value in _case_fields(v).items() if getattr(case, k) != value}
+        fields = _case_fields(v)
+        category = fields.pop("category")  # compared by key: the case's category is not loaded
+        changes = {k: value for k, value in fields.items() if getattr(case, k) != value}
+        if _pk(category) != case.category_id:
+            changes["category"] = category
         if v["handling_org"].pk != case.handling_org_id:
             changes["handling_org"] = v["handling_org"]
         if v["registered_on"] and v["registered_on"] != case.registered_on:

@@ -205,8 +205,8 @@ def search_text_of(names: Sequence[str], summary: str, dockets: Sequence[str]) -
 
 
 def _search_text(case: Case) -> str:
-    return search_text_of([p.name for p in case.petitioners.all()], case.summary,
-                          [m.docket_number for m in case.matters.all()])
+    names = CasePetitioner.objects.filter(case=case).order_by("position").values_list("petitioner__name", flat=True)
+    return search_text_of(list(names), case.summary, list(case.matters.values_list("docket_number", flat=True)))
 
 
 def _refresh_search_text(case: Case) -> None:
@@ -360,10 +360,10 @@ def case_update(*, actor, case: Case, expected_version: int, **changes: Any) -> 
     after = _snapshot(current)
     if after == before:
         return current
-    current.version = F("version") + 1
-    current.save()
-    current.refresh_from_db()
-    _refresh_search_text(current)
+    current.version = expected_version + 1  # the row is locked, at the expected version
+    current.save(update_fields=[*changes, "version", "updated_at"])
+    if "summary" in changes:  # the only detail that text search looks in
+        _refresh_search_text(current)
     diff_before = {k: v for k, v in before.items() if after[k] != v}
     audit_log(actor=actor, action="case.update", obj=current, before=diff_before,
               after={k: after[k] for k in diff_before})

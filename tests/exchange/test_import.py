@@ -4,8 +4,10 @@ import pytest
 
 from qingji.audit.models import AuditEntry
 from qingji.audit.services import verify_chain
+from qingji.exchange import importer
 from qingji.exchange.importer import import_ledger
-from qingji.ledger.models import Case, CaseStatus, Petitioner, StatusPeriod
+from qingji.ledger.models import Case, CaseStatus, Category, Petitioner, StatusPeriod
+from qingji.ledger.services import CASE_FIELDS
 from qingji.lib.problems import InputRejected
 from qingji.lib.tabular import TableError
 from qingji.organisations.models import Official
@@ -131,6 +133,56 @@ def test_it_updates_an_existing_case_and_matches_petitioners_by_id_number(city, 
     assert Petitioner.objects.count() == 1
 
 
+def test_an_edit_of_a_case_s_details_writes_what_the_services_would(city, tmp_path, monkeypatch):
+    """Cases whose own details alone differ from their rows are edited in bulk (importer._write_edits): the
+    case row, its version, what text search looks in and the audit entry are what case_update makes,
+    compared here with a case of the same import edited through it."""
+    other = Category.objects.exclude(name="民间借贷").first()
+    run(write(tmp_path / "a.xlsx", [row(台账编号="E-1", 信访人="赵一"), row(台账编号="E-2", 信访人="赵一")]))
+    version = Case.objects.get(ledger_no="E-1").version
+    real = importer._Writer._may_edit
+    monkeypatch.setattr(importer._Writer, "_may_edit", lambda self, case: case.ledger_no == "E-1" and real(self, case))
+    changed = {"信访事项": "诉求已变更：要求赔偿", "问题类别": other.name, "进京访": "是", "登记时间": "2012-01-03"}
+    result = run(write(tmp_path / "b.xlsx", [row(台账编号="E-1", 信访人="赵一", **changed),
+                                             row(台账编号="E-2", 信访人="赵一", **changed)]))
+    assert (result.created, result.updated, result.unchanged) == (0, 2, 0)
+    bulk, services = (Case.objects.get(ledger_no=n) for n in ("E-1", "E-2"))
+
+    def details(case):
+        return {f: getattr(case, f) for f in (*CASE_FIELDS, "version", "search_text", "status") if f != "ledger_no"}
+
+    assert details(bulk) == details(services)
+    assert (bulk.summary, bulk.category, bulk.beijing_petition, bulk.registered_on, bulk.version) == (
+        "诉求已变更：要求赔偿", other, True, dt.date(2012, 1, 3), version + 1)
+    assert bulk.search_text == "赵一\n诉求已变更：要求赔偿\n"
+    entries = {e.object_id: e for e in AuditEntry.objects.filter(action="case.update")}
+    edited, through_services = entries[str(bulk.pk)], entries[str(services.pk)]
+    assert (edited.object_type, edited.object_repr, edited.actor_id) == ("case", "E-1", None)
+    assert (edited.before, edited.after) == (through_services.before, through_services.after)
+    assert edited.before["summary"] == "不服判决，要求再审" and edited.after["beijing_petition"] is True
+    assert not list(verify_chain())
+    assert run(tmp_path / "b.xlsx").unchanged == 2
+
+
+def test_a_case_changed_by_someone_else_while_the_import_ran_refuses_it(city, tmp_path, monkeypatch):
+    run(write(tmp_path / "a.xlsx", [row(台账编号="S-1")]))
+    read = importer._existing_cases
+
+    def read_before_someone_else_saved(numbers):
+        found = read(numbers)
+        for case in found.values():
+            case.version -= 1
+        return found
+
+    monkeypatch.setattr(importer, "_existing_cases", read_before_someone_else_saved)
+    with pytest.raises(InputRejected) as caught:
+        run(write(tmp_path / "b.xlsx", [row(台账编号="S-1", 信访事项="新的诉求")]))
+    problem = caught.value.problems.items[0]
+    assert (problem.row, problem.column) == (4, "台账编号") and "重新导入" in problem.message
+    assert Case.objects.get().summary == "不服判决，要求再审"
+    assert not AuditEntry.objects.filter(action="case.update").exists()
+
+
 def test_imported_dates_become_the_history_reports_use(city, tmp_path):
     run(write(tmp_path / "l.xlsx", [row(台账编号="H-1", 登记时间="2012-01-05", 办理状态="已结已息",
                                         化解方式="书面保证息诉罢访", 办结时间="2012-02-10")]))
@@ -185,25 +237,27 @@ def test_a_large_workbook_is_written_in_batches_with_the_same_history(city, tmp_
 
 def test_batches_written_in_the_background_interleave_with_updates_in_row_order(city, tmp_path, reader, monkeypatch):
     """Batches of two rows: new cases are inserted by the background writer while the next batch is read,
-    changed cases go through the services in between; keys, petitioners and the audit chain come out as
-    if every row had been written one by one."""
+    an edited case's details are written with them, a changed status goes through the services in between;
+    keys, petitioners and the audit chain come out as if every row had been written one by one."""
     monkeypatch.setattr("qingji.exchange.importer.BATCH_SIZE", 2)
     first, second = valid_id_number(seq=1), valid_id_number(seq=2)
-    run(write(tmp_path / "a.xlsx", [row(台账编号="K-1"), row(台账编号="K-2", 办理状态="未结未息")]))
+    run(write(tmp_path / "a.xlsx", [row(台账编号="K-1"), row(台账编号="K-2"), row(台账编号="K-0")]))
     rows = [
         row(台账编号="K-3", 信访人="周一", 身份证号=first),
-        row(台账编号="K-1", 信访事项="改了的事项"),  # changed: through the services
+        row(台账编号="K-1", 信访事项="改了的事项"),  # its details changed: written with the batch
         row(台账编号="K-4", 信访人="周二", 身份证号=second, 包案领导="欧阳新(副院长)"),  # an official not yet known
         row(台账编号="K-5", 信访人="周一", 身份证号=first),  # the petitioner of K-3, written by an earlier batch
-        row(台账编号="K-2"),  # unchanged
+        row(台账编号="K-2", 办理状态="已结已息", 化解方式="批准终结", 办结时间="2012-04-01"),  # through the services
         row(台账编号="K-6", 信访人="周三", 办理状态="已结已息", 化解方式="书面保证息诉罢访", 办结时间="2012-05-01",
             包案领导="欧阳新(副院长)"),  # the same, made by an earlier batch
+        row(台账编号="K-0"),  # unchanged
     ]
     result = run(write(tmp_path / "b.xlsx", rows))
-    assert (result.created, result.updated, result.unchanged) == (4, 1, 1)
+    assert (result.created, result.updated, result.unchanged) == (4, 2, 1)
     cases = {c.ledger_no: c for c in Case.objects.all()}
-    assert result.case_ids == [cases[n].pk for n in ("K-3", "K-1", "K-4", "K-5", "K-2", "K-6")]
+    assert result.case_ids == [cases[n].pk for n in ("K-3", "K-1", "K-4", "K-5", "K-2", "K-6", "K-0")]
     assert cases["K-1"].summary == "改了的事项"
+    assert (cases["K-2"].status, cases["K-2"].closed_on) == (CaseStatus.CLOSED_SETTLED, dt.date(2012, 4, 1))
     assert cases["K-3"].petitioners.get() == cases["K-5"].petitioners.get()
     assert Petitioner.objects.filter(name="周一").count() == 1
     assert cases["K-6"].status == CaseStatus.CLOSED_SETTLED
@@ -211,12 +265,13 @@ def test_batches_written_in_the_background_interleave_with_updates_in_row_order(
     made = Official.objects.get(name="欧阳新")
     assert (made.title, made.org.code) == ("副院长", "QH-QY-FY")
     assert cases["K-4"].responsibility.lead_official == cases["K-6"].responsibility.lead_official == made
-    # The audit entries follow the rows: K-1's change comes after K-3's registration, before K-4's.
-    order = [e.object_repr for e in AuditEntry.objects.filter(action__in=("case.register", "case.update"),
-                                                              object_type="case").order_by("seq")]
-    assert order[-5:] == ["K-3", "K-1", "K-4", "K-5", "K-6"]
+    # The audit entries follow the rows: K-1's edit comes after K-3's registration, before K-4's; K-2's
+    # new status (the services') after K-5's registration.
+    order = [e.object_repr for e in AuditEntry.objects.filter(
+        action__in=("case.register", "case.update", "case.record_status"), object_type="case").order_by("seq")]
+    assert order[-7:] == ["K-3", "K-1", "K-4", "K-5", "K-2", "K-6", "K-6"]
     assert not list(verify_chain())
-    assert run(write(tmp_path / "b.xlsx", rows)).unchanged == 6
+    assert run(write(tmp_path / "b.xlsx", rows)).unchanged == 7
 
 
 def test_the_command_adds_the_imported_cases_to_a_campaign_and_nothing_when_refused(city, tmp_path):

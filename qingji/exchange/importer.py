@@ -224,9 +224,9 @@ class _Writer:
             case = existing.get(row.values["ledger_no"]) if row.values["ledger_no"] else None
             if case is None:
                 self.pending.append(row)
-            elif (parts := self._differences(case, row)) == {"fields"} and self._may_edit(case):
-                # Only the case's own details differ: planned with the batch (`_edit`), as case_update
-                # would make them, and written by the background writer.
+            elif (parts := self._differences(case, row)) and parts <= _EDITS and self._may_edit(case):
+                # Only the case's own details or its status differ: planned with the batch (`_edit`), as
+                # case_update and case_record_status would make them, and written by the background writer.
                 self.pending.append(_Edit(case, row))
                 self.result.updated += 1
             elif parts:
@@ -365,17 +365,16 @@ class _Writer:
         table.write()
 
         if edits:
-            ready((_write_edits, ([self._edit(edit, now) for edit in edits],)))
+            ready((_write_edits, ([self._edit(edit, now) for edit in edits], getattr(actor, "pk", None))))
 
         at = now.astimezone(dt.UTC)
         entries = []
         planned = iter(plans)
         for item in items:  # the audit entries in the order of the rows, as one by one
             if isinstance(item, _Edit):
-                case, before, after = item.case, *item.audit
-                entries.append(audit_values(actor=actor, action="case.update", object_type="case",
-                                            object_id=case.pk, object_repr=case.ledger_no, before=before,
-                                            after=after, at=at))
+                entries.extend(audit_values(actor=actor, action=action, object_type="case", object_id=item.case.pk,
+                                            object_repr=item.case.ledger_no, before=before, after=after, at=at)
+                               for action, before, after in item.audit)
                 continue
             plan = next(planned)
             for action, obj, before, after in plan.audit:
@@ -398,9 +397,10 @@ class _Writer:
         return ctx.scope is None or (case.handling_org_id in ctx.scope and has_capability(ctx.actor, "case.edit"))
 
     def _edit(self, edit: "_Edit", now: dt.datetime) -> tuple[Any, ...]:
-        """What case_update would change in a case whose details differ from its row: the changed columns
-        and the audit entry's before and after (the changed details only); the UPDATE for `_write_edits`."""
-        case, v = edit.case, edit.row.values
+        """What `_update` would change, through case_update and case_record_status, in a case whose details
+        or status differ from its row: the changed columns, the new status period, the audit entries (in
+        `edit.audit`) and how many versions the case moves on; the UPDATEs for `_write_edits`."""
+        ctx, case, v = self.ctx, edit.case, edit.row.values
         fields = _case_fields(v)
         category = fields.pop("category")
         changes = {k: value for k, value in fields.items() if getattr(case, k) != value}
@@ -412,9 +412,26 @@ class _Writer:
             changes["registered_on"] = v["registered_on"]
         before = case_snapshot(case)  # type: ignore[arg-type]
         after = {**before, **changes}
-        diff_before = {k: value for k, value in before.items() if after[k] != value}
-        edit.audit = (diff_before, {k: after[k] for k in diff_before})
-        return case.pk, case.version, changes, now, edit.row.number
+        if diff_before := {k: value for k, value in before.items() if after[k] != value}:
+            edit.audit.append(("case.update", diff_before, {k: after[k] for k in diff_before}))
+        period = None
+        if _status_differs(case, v):  # type: ignore[arg-type]
+            if v["status"] == OPEN:
+                status, method, effective_on = CaseStatus.IN_PROGRESS, "", max(ctx.today, case.status_since)
+            else:
+                status = v["status"]
+                method = v["method"] if status == CaseStatus.CLOSED_SETTLED else ""
+                effective_on = max(v["closed_on"], case.status_since)
+            # The open period began when the case's status did (the ledger's invariant).
+            period, before, after = status_change(
+                case, _Period(valid_from=case.status_since), status=status, method=method,  # type: ignore[arg-type]
+                effective_on=effective_on, source=RecordSource.IMPORT, note="", actor=ctx.actor, today=ctx.today,
+                make_period=_Period)
+            changes.update(status=case.status, settlement_method=case.settlement_method,
+                           status_since=case.status_since, closed_on=case.closed_on)
+            edit.audit.append(("case.record_status", before, after))
+        return (case.pk, case.version, len(edit.audit), changes, now, edit.row.number,
+                None if period is None else (period.status, period.method, period.valid_from))
 
     def _differences(self, case: "_Plain", row: Row) -> set[str]:
         """The parts of the case `_update` would change (no query: the case's values come with what it needs)."""
@@ -566,35 +583,48 @@ class _Writer:
 
 @dataclass
 class _Edit:
-    """An existing case whose row differs from it in its own details only."""
+    """An existing case whose row differs from it in its own details or its status only."""
 
     case: Any
     row: Row
-    audit: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
+    audit: list[tuple[str, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
 
 
-def _write_edits(edits: list[tuple[Any, ...]]) -> None:
-    """UPDATE the edited cases as case_update would: the changed columns, the version one up, the time of
-    the change and, when the petition matter changed, what text search looks in. An UPDATE finds its case
+_EDITS = frozenset({"fields", "status"})  # the parts of a case `_Writer._edit` changes
+
+
+def _write_edits(edits: list[tuple[Any, ...]], actor_id: int | None) -> None:
+    """UPDATE the edited cases as case_update and case_record_status would: the changed columns, the version
+    moved on by one for each, the time of the change and, when the petition matter changed, what text
+    search looks in; a new status ends the open period and begins the next. An UPDATE finds its case
     only at the version the import read: one changed by someone else meanwhile refuses the import."""
     fields = {f.attname: f for f in Case._meta.concrete_fields}
-    texts = _search_texts({pk: changes["summary"] for pk, _v, changes, _n, _r in edits if "summary" in changes})
+    texts = _search_texts({edit[0]: edit[3]["summary"] for edit in edits if "summary" in edit[3]})
     table, quote = connection.ops.quote_name(Case._meta.db_table), connection.ops.quote_name
+    close_period = (f"UPDATE {quote(StatusPeriod._meta.db_table)} SET {quote('valid_to')} = %s "  # noqa: S608
+                    f"WHERE {quote('case_id')} = %s AND {quote('valid_to')} IS NULL")
     stale = ProblemList()
+    periods = _Table(StatusPeriod, ("case_id", "status", "method", "valid_from", "valid_to", "source", "note",
+                                    "recorded_by_id"), edits[0][4], lambda insert: insert[0](*insert[1]))
     with connection.cursor() as cursor:
-        for pk, version, changes, now, number in edits:
+        for pk, version, steps, changes, now, number, period in edits:
             values = {**changes, "updated_at": now} | ({"search_text": texts[pk]} if pk in texts else {})
             assignments = ", ".join(f"{quote(fields[k].column)} = %s" for k in values)
             cursor.execute(f"UPDATE {table} SET {assignments}, {quote('version')} = %s "  # noqa: S608
                            f"WHERE {quote('id')} = %s AND {quote('version')} = %s",
                            [*(fields[k].get_db_prep_save(value, connection) for k, value in values.items()),
-                            version + 1, pk, version])
+                            version + steps, pk, version])
             if cursor.rowcount != 1:
                 stale.add(number, LABELS["ledger_no"], "", _(
                     "This case was changed by someone else while the workbook was being imported; import "
                     "the workbook again."))
+            elif period is not None:
+                status, method, valid_from = period
+                cursor.execute(close_period, [valid_from, pk])
+                periods.add((pk, status, method, valid_from, None, RecordSource.IMPORT, "", actor_id))
     if stale:
         raise InputRejected(stale)
+    periods.write()  # after the periods they follow are ended: one open period a case (period_one_open)
 
 
 def _search_texts(summaries: dict[int, str]) -> dict[int, str]:
@@ -745,7 +775,7 @@ def _existing_cases(numbers: list[str]) -> dict[str, "_Plain"]:
 
 _EXISTING_FIELDS = ("id", "ledger_no", "summary", "category_id", "stage", "first_petitioned_on", "source",
                     "assigned_on", "registered_on", "key_supervision", "handling_org_id", "deadline", "note",
-                    "status", "settlement_method", "version", *FLAG_COLUMNS)
+                    "status", "settlement_method", "status_since", "closed_on", "version", *FLAG_COLUMNS)
 
 
 def _assigned_on(v: dict[str, Any], case: Case) -> dt.date:

@@ -72,7 +72,7 @@ def sample_rows(count: int, orgs: Sequence[str], *, seed: int = 1, prefix: str =
 def write_sample_workbook(path: Path, count: int, orgs: Sequence[str], *, seed: int = 1, prefix: str = "GEN",
                           change_every: int = 0) -> Path:
     """A workbook of `count` generated rows under a title row. `change_every` = n changes the petition matter
-    of every n-th row (for measuring a re-import that updates some cases)."""
+    of every n-th row and settles it if it was open (for measuring a re-import that updates some cases)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("台账")
     sheet.append(["清河市涉法涉诉信访积案台账（生成）"])
@@ -80,6 +80,9 @@ def write_sample_workbook(path: Path, count: int, orgs: Sequence[str], *, seed: 
     for index, values in enumerate(sample_rows(count, orgs, seed=seed, prefix=prefix)):
         if change_every and index % change_every == 0:
             values["信访事项"] += "（已更新）"
+            if values["办理状态"] == "未结未息":  # and an open case settled since
+                settled = dt.date.fromisoformat(values["登记时间"]) + dt.timedelta(days=200)
+                values.update({"办理状态": "已结已息", "化解方式": "书面保证息诉罢访", "办结时间": settled.isoformat()})
         sheet.append([values[h] for h in HEADER])
     workbook.save(path)
     return path

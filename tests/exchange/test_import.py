@@ -6,7 +6,7 @@ from qingji.audit.models import AuditEntry
 from qingji.audit.services import verify_chain
 from qingji.exchange import importer
 from qingji.exchange.importer import import_ledger
-from qingji.ledger.models import Case, CaseStatus, Category, Petitioner, StatusPeriod
+from qingji.ledger.models import Case, CaseStatus, Category, Petitioner, SettlementMethod, StatusPeriod
 from qingji.ledger.services import CASE_FIELDS
 from qingji.lib.problems import InputRejected
 from qingji.lib.tabular import TableError
@@ -133,35 +133,56 @@ def test_it_updates_an_existing_case_and_matches_petitioners_by_id_number(city, 
     assert Petitioner.objects.count() == 1
 
 
-def test_an_edit_of_a_case_s_details_writes_what_the_services_would(city, tmp_path, monkeypatch):
-    """Cases whose own details alone differ from their rows are edited in bulk (importer._write_edits): the
-    case row, its version, what text search looks in and the audit entry are what case_update makes,
-    compared here with a case of the same import edited through it."""
+def test_an_edit_of_a_case_s_details_and_status_writes_what_the_services_would(city, tmp_path, monkeypatch):
+    """Cases whose own details or status alone differ from their rows are edited with the batch
+    (importer._write_edits): the case row, its version, what text search looks in, the status periods and
+    the audit entries are what case_update and case_record_status make, compared here with cases of the
+    same import changed through them."""
     other = Category.objects.exclude(name="民间借贷").first()
-    run(write(tmp_path / "a.xlsx", [row(台账编号="E-1", 信访人="赵一"), row(台账编号="E-2", 信访人="赵一")]))
+    closed = {"办理状态": "已结未息", "办结时间": "2012-03-01"}
+    run(write(tmp_path / "a.xlsx", [row(台账编号="E-1", 信访人="赵一"), row(台账编号="E-2", 信访人="赵一"),
+                                    row(台账编号="E-3", 信访人="钱二", **closed),
+                                    row(台账编号="E-4", 信访人="钱二", **closed)]))
     version = Case.objects.get(ledger_no="E-1").version
+    start = AuditEntry.objects.order_by("-seq").first().seq
     real = importer._Writer._may_edit
-    monkeypatch.setattr(importer._Writer, "_may_edit", lambda self, case: case.ledger_no == "E-1" and real(self, case))
-    changed = {"信访事项": "诉求已变更：要求赔偿", "问题类别": other.name, "进京访": "是", "登记时间": "2012-01-03"}
+    monkeypatch.setattr(importer._Writer, "_may_edit", lambda self, case: case.ledger_no in ("E-1", "E-3") and
+                        real(self, case))
+    changed = {"信访事项": "诉求已变更：要求赔偿", "问题类别": other.name, "进京访": "是", "登记时间": "2012-01-03",
+               "办理状态": "已结已息", "化解方式": "批准终结", "办结时间": "2012-04-01"}
     result = run(write(tmp_path / "b.xlsx", [row(台账编号="E-1", 信访人="赵一", **changed),
-                                             row(台账编号="E-2", 信访人="赵一", **changed)]))
-    assert (result.created, result.updated, result.unchanged) == (0, 2, 0)
-    bulk, services = (Case.objects.get(ledger_no=n) for n in ("E-1", "E-2"))
+                                             row(台账编号="E-2", 信访人="赵一", **changed),
+                                             row(台账编号="E-3", 信访人="钱二"),  # open again
+                                             row(台账编号="E-4", 信访人="钱二")]))
+    assert (result.created, result.updated, result.unchanged) == (0, 4, 0)
+    cases = {c.ledger_no: c for c in Case.objects.all()}
 
     def details(case):
-        return {f: getattr(case, f) for f in (*CASE_FIELDS, "version", "search_text", "status") if f != "ledger_no"}
+        return {f: getattr(case, f) for f in (*CASE_FIELDS, "version", "search_text", "status", "settlement_method",
+                                              "status_since", "closed_on") if f != "ledger_no"}
 
-    assert details(bulk) == details(services)
-    assert (bulk.summary, bulk.category, bulk.beijing_petition, bulk.registered_on, bulk.version) == (
-        "诉求已变更：要求赔偿", other, True, dt.date(2012, 1, 3), version + 1)
-    assert bulk.search_text == "赵一\n诉求已变更：要求赔偿\n"
-    entries = {e.object_id: e for e in AuditEntry.objects.filter(action="case.update")}
-    edited, through_services = entries[str(bulk.pk)], entries[str(services.pk)]
-    assert (edited.object_type, edited.object_repr, edited.actor_id) == ("case", "E-1", None)
-    assert (edited.before, edited.after) == (through_services.before, through_services.after)
-    assert edited.before["summary"] == "不服判决，要求再审" and edited.after["beijing_petition"] is True
+    def periods(case):
+        return list(case.status_periods.order_by("valid_from", "id").values_list(
+            "status", "method", "valid_from", "valid_to", "source", "note", "recorded_by"))
+
+    def entries(case):  # of the second import
+        return [(e.action, e.object_type, e.before, e.after) for e in AuditEntry.objects.filter(
+            object_type="case", object_id=str(case.pk), seq__gt=start).order_by("seq")]
+
+    for edited, through_services in (("E-1", "E-2"), ("E-3", "E-4")):
+        a, b = cases[edited], cases[through_services]
+        assert (details(a), periods(a), entries(a)) == (details(b), periods(b), entries(b))
+    edited = cases["E-1"]
+    assert (edited.summary, edited.category, edited.beijing_petition, edited.registered_on, edited.version) == (
+        "诉求已变更：要求赔偿", other, True, dt.date(2012, 1, 3), version + 2)
+    assert (edited.status, edited.settlement_method, edited.closed_on) == (
+        CaseStatus.CLOSED_SETTLED, SettlementMethod.TERMINATED, dt.date(2012, 4, 1))
+    assert edited.search_text == "赵一\n诉求已变更：要求赔偿\n"
+    assert [e[0] for e in entries(edited)] == ["case.update", "case.record_status"]
+    assert (cases["E-3"].status, cases["E-3"].closed_on) == (CaseStatus.IN_PROGRESS, None)
+    assert StatusPeriod.objects.filter(case=cases["E-3"], valid_to__isnull=True).count() == 1
     assert not list(verify_chain())
-    assert run(tmp_path / "b.xlsx").unchanged == 2
+    assert run(tmp_path / "b.xlsx").unchanged == 4
 
 
 def test_a_case_changed_by_someone_else_while_the_import_ran_refuses_it(city, tmp_path, monkeypatch):
@@ -247,7 +268,8 @@ def test_batches_written_in_the_background_interleave_with_updates_in_row_order(
         row(台账编号="K-1", 信访事项="改了的事项"),  # its details changed: written with the batch
         row(台账编号="K-4", 信访人="周二", 身份证号=second, 包案领导="欧阳新(副院长)"),  # an official not yet known
         row(台账编号="K-5", 信访人="周一", 身份证号=first),  # the petitioner of K-3, written by an earlier batch
-        row(台账编号="K-2", 办理状态="已结已息", 化解方式="批准终结", 办结时间="2012-04-01"),  # through the services
+        row(台账编号="K-2", 办理状态="已结已息", 化解方式="批准终结", 办结时间="2012-04-01",
+            司法救助金额="5000"),  # aid, and so all of it, through the services
         row(台账编号="K-6", 信访人="周三", 办理状态="已结已息", 化解方式="书面保证息诉罢访", 办结时间="2012-05-01",
             包案领导="欧阳新(副院长)"),  # the same, made by an earlier batch
         row(台账编号="K-0"),  # unchanged
@@ -258,6 +280,7 @@ def test_batches_written_in_the_background_interleave_with_updates_in_row_order(
     assert result.case_ids == [cases[n].pk for n in ("K-3", "K-1", "K-4", "K-5", "K-2", "K-6", "K-0")]
     assert cases["K-1"].summary == "改了的事项"
     assert (cases["K-2"].status, cases["K-2"].closed_on) == (CaseStatus.CLOSED_SETTLED, dt.date(2012, 4, 1))
+    assert cases["K-2"].aid.get().amount == 5000
     assert cases["K-3"].petitioners.get() == cases["K-5"].petitioners.get()
     assert Petitioner.objects.filter(name="周一").count() == 1
     assert cases["K-6"].status == CaseStatus.CLOSED_SETTLED

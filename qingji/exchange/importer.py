@@ -746,28 +746,25 @@ class _Plan:
 
 def _existing_cases(numbers: list[str]) -> dict[str, "_Plain"]:
     """The cases of these ledger numbers as plain values, with their docket numbers, responsibility (its
-    handlers' keys) and total aid: what `_differences` compares, in five queries and no model instance.
-    (The related rows are chosen by the ledger numbers again, as a subquery: a list of a batch's case keys
-    costs the ORM more to prepare, key by key, than the database to run.)"""
+    handlers' keys) and total aid: what `_differences` compares, in five queries and no model instance."""
     if not numbers:
         return {}
-    chosen = Case.objects.filter(ledger_no__in=numbers)
     cases = {c["id"]: _Plain(pk=c["id"], dockets=set(), responsibility=None, aid_total=None, **c)
-             for c in chosen.values(*_EXISTING_FIELDS)}
+             for c in Case.objects.filter(ledger_no__in=numbers).values(*_EXISTING_FIELDS)}
     if not cases:
         return {}
-    keys = chosen.values("pk")
-    for case_id, docket in UnderlyingMatter.objects.filter(case__in=keys).values_list("case_id", "docket_number"):
+    keys = list(cases)
+    for case_id, docket in UnderlyingMatter.objects.filter(case_id__in=keys).values_list("case_id", "docket_number"):
         cases[case_id].dockets.add(docket)
     responsibilities = {}
-    for r in Responsibility.objects.filter(case__in=keys).values(
+    for r in Responsibility.objects.filter(case_id__in=keys).values(
             "id", "case_id", "lead_official_id", "supervising_official_id", "watch_officer_id", "plan", "deadline"):
         responsibilities[r["id"]] = cases[r["case_id"]].responsibility = _Plain(handlers=set(), **r)
     for responsibility_id, official_id in (Responsibility.handlers.through.objects
-                                           .filter(responsibility__case__in=keys)
+                                           .filter(responsibility_id__in=list(responsibilities))
                                            .values_list("responsibility_id", "official_id")):
         responsibilities[responsibility_id].handlers.add(official_id)
-    for case_id, total in (JudicialAid.objects.filter(case__in=keys).values("case_id")
+    for case_id, total in (JudicialAid.objects.filter(case_id__in=keys).values("case_id")
                            .annotate(total=Sum("amount")).values_list("case_id", "total")):
         cases[case_id].aid_total = total
     return {c.ledger_no: c for c in cases.values()}

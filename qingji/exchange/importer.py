@@ -57,7 +57,7 @@ from qingji.ledger.services import (
     search_text_of,
     status_change,
 )
-from qingji.lib.bulk import BackgroundWriter, allocate_ids, insert_values, large_page_cache
+from qingji.lib.bulk import BackgroundWriter, allocate_ids, analyse, insert_values, large_page_cache
 from qingji.lib.pii import digest
 from qingji.lib.problems import InputRejected, ProblemList
 from qingji.organisations.models import Official, Org
@@ -65,6 +65,7 @@ from qingji.organisations.selectors import visible_orgs
 from qingji.reports.tasks import refresh_checkpoints_soon
 
 BATCH_SIZE = 2000  # rows checked, then written, at a time
+ANALYSE_ROWS = 1000  # new or changed cases from which the tables written get fresh statistics (lib/bulk.analyse)
 
 
 @dataclass
@@ -143,6 +144,8 @@ def _import(reader: RowReader, source: Path | IO[bytes], name: str, context: "_C
             # History changed (an import brings past statuses): the summary's checkpoints from its earliest
             # date are stale, and rebuilt in the background once this is committed (reports/checkpoints.py).
             transaction.on_commit(refresh_checkpoints_soon)
+            if result.created + result.updated >= ANALYSE_ROWS:
+                transaction.on_commit(lambda: analyse(_FILLED))
     except _DryRun:
         result.case_ids = []
     return result
@@ -723,6 +726,9 @@ def _pk(obj: Any) -> int | None:
     return None if obj is None else obj.pk
 
 
+# The tables an import fills, analysed once it is committed.
+_FILLED = (Case, Petitioner, CasePetitioner, StatusPeriod, Responsibility, Responsibility.handlers.through,
+           UnderlyingMatter, JudicialAid, Official, AuditEntry)
 _CASE_COLUMNS = tuple(f.attname for f in Case._meta.concrete_fields if not f.primary_key)
 _CASE_DEFAULTS = {f.attname: f.get_default() for f in Case._meta.concrete_fields if not f.primary_key}
 _case_row = attrgetter(*_CASE_COLUMNS)

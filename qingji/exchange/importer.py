@@ -57,6 +57,7 @@ from qingji.ledger.services import (
     search_text_of,
     status_change,
 )
+from qingji.lib import bulk
 from qingji.lib.bulk import BackgroundWriter, allocate_ids, analyse, insert_values, large_page_cache
 from qingji.lib.pii import digest
 from qingji.lib.problems import InputRejected, ProblemList
@@ -65,7 +66,6 @@ from qingji.organisations.selectors import visible_orgs
 from qingji.reports.tasks import refresh_checkpoints_soon
 
 BATCH_SIZE = 2000  # rows checked, then written, at a time
-ANALYSE_ROWS = 1000  # new or changed cases from which the tables written get fresh statistics (lib/bulk.analyse)
 
 
 @dataclass
@@ -144,7 +144,7 @@ def _import(reader: RowReader, source: Path | IO[bytes], name: str, context: "_C
             # History changed (an import brings past statuses): the summary's checkpoints from its earliest
             # date are stale, and rebuilt in the background once this is committed (reports/checkpoints.py).
             transaction.on_commit(refresh_checkpoints_soon)
-            if result.created + result.updated >= ANALYSE_ROWS:
+            if result.created + result.updated >= bulk.ANALYSE_ROWS:  # fresh statistics for the planner
                 transaction.on_commit(lambda: analyse(_FILLED))
     except _DryRun:
         result.case_ids = []

@@ -259,6 +259,9 @@ class BackgroundWriter:
         self.calls.task_done()
 
 
+ANALYSE_ROWS = 1000  # rows written or removed from which a bulk writer calls `analyse` after its commit
+
+
 def analyse(models: Sequence[type[Model]], using: str = DEFAULT_DB_ALIAS) -> None:
     """Fresh planner statistics for tables that have just taken many rows, on PostgreSQL (`ANALYZE`, which
     samples: a fraction of a second a table at any size). Autovacuum would run it a minute or more

@@ -218,7 +218,7 @@ def test_a_large_import_gives_postgresql_s_planner_fresh_statistics(city, tmp_pa
     """Without them, the services' reads right after an import of 100,000 rows scanned whole tables."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite keeps no statistics unless ANALYZE is run by hand")
-    monkeypatch.setattr(importer, "ANALYSE_ROWS", 3)
+    monkeypatch.setattr("qingji.lib.bulk.ANALYSE_ROWS", 3)
 
     def planned_rows():
         with connection.cursor() as cursor:

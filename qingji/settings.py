@@ -263,9 +263,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
                      else envstr("QINGJI_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # Ledger exports of more rows than this run in the background; their files are kept this many hours.
 QINGJI_EXPORT_SYNC_ROWS = envint("QINGJI_EXPORT_SYNC_ROWS", 5000)
+QINGJI_EXPORT_RETENTION_HOURS = envint("QINGJI_EXPORT_RETENTION_HOURS", 24)
 # SQLite page cache (MB) while an import writes (lib/bulk.large_page_cache); SQLite's own default is 2 MB.
 QINGJI_BULK_CACHE_MB = envint("QINGJI_BULK_CACHE_MB", 256)
 # Ledger workbooks of at least this many bytes (≈ 5,000 rows) are read and checked by a child process while
 # the import writes (exchange/parsing.py); smaller ones, where starting it would cost more, in-process.
 QINGJI_IMPORT_CHILD_BYTES = envint("QINGJI_IMPORT_CHILD_BYTES", 1_000_000)
-QINGJI_EXPORT_RETENTION_HOURS = envint("QINGJI_EXPORT_RETENTION_HOURS", 24)

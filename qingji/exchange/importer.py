@@ -58,7 +58,7 @@ from qingji.ledger.services import (
     status_change,
 )
 from qingji.lib import bulk
-from qingji.lib.bulk import BackgroundWriter, allocate_ids, analyse, insert_values, large_page_cache
+from qingji.lib.bulk import BackgroundWriter, allocate_ids, insert_values, large_page_cache
 from qingji.lib.pii import digest
 from qingji.lib.problems import InputRejected, ProblemList
 from qingji.organisations.models import Official, Org
@@ -145,7 +145,7 @@ def _import(reader: RowReader, source: Path | IO[bytes], name: str, context: "_C
             # date are stale, and rebuilt in the background once this is committed (reports/checkpoints.py).
             transaction.on_commit(refresh_checkpoints_soon)
             if result.created + result.updated >= bulk.ANALYSE_ROWS:  # fresh statistics for the planner
-                transaction.on_commit(lambda: analyse(_FILLED))
+                transaction.on_commit(lambda: bulk.analyse(_FILLED))
     except _DryRun:
         result.case_ids = []
     return result

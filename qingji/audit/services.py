@@ -3,7 +3,8 @@
 Every service that changes data calls `audit_log` inside its own transaction, so the
 entry exists exactly when the change does. Each entry's hash covers its content and
 the previous entry's hash: editing or deleting an entry breaks the chain, and
-`qingji audit verify` finds where.
+`qingji audit verify` finds where. An entry's action is a code of the registry in
+qingji/audit/actions.py: no other can be written.
 """
 
 import datetime as dt
@@ -16,6 +17,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from qingji.audit.actions import check_action
 from qingji.audit.models import AuditEntry, AuditHead
 from qingji.lib.bulk import insert_rows, insert_values
 
@@ -56,6 +58,7 @@ def audit_log(
 ) -> AuditEntry:
     """Append one entry to the chain (inside the caller's transaction: without a savepoint of its own, an
     error here marks the caller's transaction for rollback, so a chain half written is never committed)."""
+    check_action(action)  # before the head is locked (or created): an unknown code writes nothing
     with transaction.atomic(savepoint=False):
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
         entry = _chained(head, audit_entry(actor=actor, action=action, obj=obj, object_type=object_type,
@@ -69,7 +72,9 @@ def audit_entry(
     *, actor, action: str, obj: models.Model | None = None, object_type: str = "",  # type: ignore[no-untyped-def]
     object_repr: str = "", before: Any = None, after: Any = None, ip: str = "",
 ) -> AuditEntry:
-    """An entry not yet in the chain: for `audit_log_many`, which chains and writes many at once."""
+    """An entry not yet in the chain: for `audit_log_many`, which chains and writes many at once. Its action
+    must be a code of the registry (qingji/audit/actions.py): any other is refused with a ValueError."""
+    check_action(action)
     return AuditEntry(
         at=timezone.now().astimezone(dt.UTC),
         actor_id=getattr(actor, "pk", None),
@@ -125,13 +130,13 @@ def audit_values(
     before: Any = None, after: Any = None, ip: str = "", at: dt.datetime | None = None,
 ) -> tuple[Any, ...]:
     """An entry not yet in the chain, as a tuple in `VALUE_COLUMNS` order, for `audit_log_values`: what
-    `audit_entry` makes for an object of that type, id and text. Values in before/after must have
-    text keys (as every snapshot of the services has)."""
+    `audit_entry` makes for an object of that type, id and text, refusing an unknown action as it does.
+    Values in before/after must have text keys (as every snapshot of the services has)."""
     return (
         at or timezone.now().astimezone(dt.UTC),
         getattr(actor, "pk", None),
         getattr(actor, "username", "") if actor is not None else "",
-        action, object_type, "" if object_id is None else str(object_id), object_repr[:200],
+        check_action(action), object_type, "" if object_id is None else str(object_id), object_repr[:200],
         getattr(getattr(actor, "org", None), "code", "") or "", ip,
         None if before is None else _canonical(before),
         None if after is None else _canonical(after),

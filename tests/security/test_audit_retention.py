@@ -21,8 +21,8 @@ def _log_at(monkeypatch, when: dt.datetime, action: str) -> AuditEntry:  # type:
 @pytest.mark.django_db
 def test_it_prunes_old_entries_and_the_chain_still_verifies(monkeypatch, capsys) -> None:
     now = timezone.now()
-    old = [_log_at(monkeypatch, now - dt.timedelta(days=400 - i), f"old.{i}") for i in range(3)]
-    recent = _log_at(monkeypatch, now - dt.timedelta(days=10), "recent")
+    old = [_log_at(monkeypatch, now - dt.timedelta(days=400 - i), "auth.login") for i in range(3)]
+    recent = _log_at(monkeypatch, now - dt.timedelta(days=10), "auth.logout")
 
     call_command("audit", "prune", "--older-than-days", "180")
 
@@ -44,8 +44,8 @@ def test_it_keeps_at_least_180_days(monkeypatch) -> None:
 @pytest.mark.django_db
 def test_it_deletes_nothing_from_a_broken_chain(monkeypatch) -> None:
     now = timezone.now()
-    first = _log_at(monkeypatch, now - dt.timedelta(days=400), "old")
-    _log_at(monkeypatch, now - dt.timedelta(days=1), "recent")
+    first = _log_at(monkeypatch, now - dt.timedelta(days=400), "auth.login")
+    _log_at(monkeypatch, now - dt.timedelta(days=1), "auth.logout")
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {AuditEntry._meta.db_table} SET action = %s WHERE id = %s", ["forged", first.pk])
     with pytest.raises(CommandError):

@@ -17,7 +17,9 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from qingji.accounts.roles import has_capability
+from qingji.audit.actions import action_choices, action_label, area_actions, area_choices
 from qingji.audit.models import AuditEntry
+from qingji.audit.objects import entry_views
 from qingji.audit.services import audit_log, client_ip, verify_chain
 from qingji.lib.spreadsheet import safe_row
 from qingji.web.forms import BootstrapMixin
@@ -28,7 +30,10 @@ PAGE_SIZE = 50
 
 class AuditFilterForm(BootstrapMixin, forms.Form):
     user = forms.CharField(label=gettext_lazy("User"), required=False)
-    action = forms.CharField(label=gettext_lazy("Action"), required=False)
+    area = forms.ChoiceField(label=gettext_lazy("Area"), required=False,
+                             choices=lambda: [("", gettext_lazy("All areas")), *area_choices()])
+    action = forms.ChoiceField(label=gettext_lazy("Action"), required=False,
+                               choices=lambda: [("", gettext_lazy("All actions")), *action_choices()])
     object = forms.CharField(label=gettext_lazy("Object"), required=False)
     date_from = forms.DateField(label=gettext_lazy("From"), required=False,
                                 widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
@@ -52,8 +57,10 @@ def filtered_entries(form: AuditFilterForm) -> QuerySet[AuditEntry]:
     data = form.cleaned_data
     if data["user"]:
         entries = entries.filter(actor_name__icontains=data["user"].strip())
+    if data["area"]:
+        entries = entries.filter(action__in=area_actions(data["area"]))
     if data["action"]:
-        entries = entries.filter(action__startswith=data["action"].strip())
+        entries = entries.filter(action=data["action"])
     if data["object"]:
         text = data["object"].strip()
         entries = entries.filter(Q(object_type=text) | Q(object_id=text) | Q(object_repr__icontains=text))
@@ -64,12 +71,14 @@ def filtered_entries(form: AuditFilterForm) -> QuerySet[AuditEntry]:
     return entries
 
 
-COLUMNS = ("seq", "at", "actor_name", "action", "object_type", "object_id", "object_repr", "org_code", "ip")
+COLUMNS = ("seq", "at", "actor_name", "action", "label", "object_type", "object_id", "object_repr", "org_code",
+           "ip")
 
 
 def _row(entry: AuditEntry) -> list[object]:
     return [entry.seq, timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"), entry.actor_name, entry.action,
-            entry.object_type, entry.object_id, entry.object_repr, entry.org_code, entry.ip]
+            action_label(entry.action), entry.object_type, entry.object_id, entry.object_repr, entry.org_code,
+            entry.ip]
 
 
 @login_required
@@ -79,7 +88,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(filtered_entries(form), PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    context = {"form": form, "page": page, "query": params.urlencode(), "breaks": list(verify_chain())}
+    context = {"form": form, "page": page, "entries": entry_views(page.object_list), "query": params.urlencode(),
+               "breaks": list(verify_chain())}
     return render(request, "security/audit.html", context)
 
 
@@ -92,8 +102,8 @@ def audit_export(request: HttpRequest, fmt: str) -> HttpResponse:
     entries = filtered_entries(form)
     audit_log(actor=request.user, action="audit.export", object_type="audit", ip=client_ip(request),
               after={"format": fmt, "filters": {k: v for k, v in request.GET.items() if v}, "rows": entries.count()})
-    headers = [_("Sequence"), _("Time"), _("User"), _("Action"), _("Object type"), _("Object id"), _("Object"),
-               _("Unit"), _("IP address")]
+    headers = [_("Sequence"), _("Time"), _("User"), _("Action code"), _("Action"), _("Object type"), _("Object id"),
+               _("Object"), _("Unit"), _("IP address")]
     stamp = timezone.localdate().strftime("%Y%m%d")
     if fmt == "csv":
         buffer = io.StringIO()

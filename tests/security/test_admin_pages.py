@@ -51,9 +51,9 @@ def test_administrators_see_no_case_content(client, users, city, login):
 
 def test_the_auditor_filters_exports_and_sees_the_chain_check(client, users, city, login):
     login(users["auditor"])
-    page = client.get(reverse("security:audit"), {"action": "org."}).content.decode()
-    assert "chain-intact" in page and "org.create" in page and "account.create" not in page
-    export = client.get(reverse("security:audit_export", args=["csv"]), {"action": "account."})
+    page = client.get(reverse("security:audit"), {"area": "org"}).content.decode()
+    assert "chain-intact" in page and ">新增单位</td>" in page and ">创建账号</td>" not in page
+    export = client.get(reverse("security:audit_export", args=["csv"]), {"area": "account"})
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
     assert len(rows) > 5 and all(row[3].startswith("account.") for row in rows[1:])
     assert AuditEntry.objects.filter(action="audit.export", actor_name="auditor").exists()

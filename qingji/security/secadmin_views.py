@@ -2,13 +2,11 @@
 (end one). No case content here."""
 
 from axes.models import AccessAttempt
-from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,10 +15,11 @@ from django.views.decorators.http import require_POST
 
 from qingji.accounts.models import User, UserSession
 from qingji.accounts.roles import has_capability
-from qingji.accounts.services import end_session
-from qingji.audit.services import audit_log, client_ip
+from qingji.accounts.services import user_session_end
+from qingji.audit.services import client_ip
 from qingji.organisations.selectors import visible_orgs
 from qingji.security.policy import policy_rows
+from qingji.security.services import account_unlock
 
 
 def _require(request: HttpRequest) -> None:
@@ -52,10 +51,7 @@ def unlock(request: HttpRequest) -> HttpResponse:
     if username not in _usernames_in_scope(request.user):
         messages.error(request, _("No such account in your scope."))
         return redirect("security:policy")
-    with transaction.atomic():
-        count = axes_reset(username=username)
-        audit_log(actor=request.user, action="auth.unlock", object_type="account", object_repr=username,
-                  ip=client_ip(request), after={"attempts_cleared": count})
+    account_unlock(actor=request.user, username=username, ip=client_ip(request))
     messages.success(request, _("%(name)s is unlocked.") % {"name": username})
     return redirect("security:policy")
 
@@ -80,8 +76,6 @@ def sessions(request: HttpRequest) -> HttpResponse:
 def session_end(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request)
     row = get_object_or_404(_sessions_in_scope(request.user), pk=pk)
-    with transaction.atomic():
-        end_session(row.session_key)
-        audit_log(actor=request.user, action="auth.session_end", obj=row.user, ip=client_ip(request))
+    user_session_end(actor=request.user, session=row, ip=client_ip(request))
     messages.success(request, _("The session of %(name)s was ended.") % {"name": row.user.username})
     return redirect("security:sessions")

@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from qingji.accounts.roles import has_capability
 from qingji.audit.models import AuditEntry
 from qingji.audit.services import audit_log, client_ip, verify_chain
-from qingji.lib.spreadsheet import safe_row
+from qingji.lib.spreadsheet import csv_safe, safe_row
 from qingji.web.forms import BootstrapMixin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -100,8 +100,7 @@ def audit_export(request: HttpRequest, fmt: str) -> HttpResponse:
         writer = csv.writer(buffer)
         writer.writerow(headers)
         for entry in entries.iterator():
-            # A leading quote keeps formula-like text inert in a spreadsheet.
-            writer.writerow(["'" + v if isinstance(v, str) and v[:1] in "=+-@" else v for v in _row(entry)])
+            writer.writerow([csv_safe(v) for v in _row(entry)])
         response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         book = Workbook(write_only=True)

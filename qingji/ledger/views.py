@@ -16,9 +16,10 @@ from django.views.decorators.http import require_POST
 from qingji.accounts.roles import has_capability
 from qingji.ledger import forms, services
 from qingji.ledger.filters import DEFAULT_SORT, apply_ledger_filters, ledger_filter_form
-from qingji.ledger.models import LEDGER_COLUMNS, Case, LedgerPreference
+from qingji.ledger.models import LEDGER_COLUMNS, Case
 from qingji.ledger.paging import capped_page
 from qingji.ledger.panels import case_panels
+from qingji.ledger.preferences import ledger_preference_set
 from qingji.ledger.selectors import (
     case_timeline,
     get_visible_case,
@@ -81,8 +82,7 @@ def _petitioner_names(case_ids: list[int]) -> dict[int, list[str]]:
 @require_POST
 def save_columns(request: HttpRequest) -> HttpResponse:
     _require(request, "case.view")
-    chosen = [c for c in request.POST.getlist("columns") if c in LEDGER_COLUMNS]
-    LedgerPreference.objects.update_or_create(user=request.user, defaults={"columns": chosen})
+    ledger_preference_set(user=request.user, columns=request.POST.getlist("columns"))
     return redirect(f"{reverse('ledger:list')}?{request.POST.get('query', '')}")
 
 

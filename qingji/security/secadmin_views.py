@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.sessions.models import Session
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,17 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qingji.accounts.models import User, UserSession
-from qingji.accounts.roles import has_capability
 from qingji.accounts.services import user_session_end
 from qingji.audit.services import client_ip
 from qingji.organisations.selectors import visible_orgs
 from qingji.security.policy import policy_rows
 from qingji.security.services import account_unlock
-
-
-def _require(request: HttpRequest) -> None:
-    if not has_capability(request.user, "security.manage"):
-        raise PermissionDenied
+from qingji.web.views_helpers import require_capability
 
 
 def _usernames_in_scope(user) -> set[str]:  # type: ignore[no-untyped-def]
@@ -33,7 +27,7 @@ def _usernames_in_scope(user) -> set[str]:  # type: ignore[no-untyped-def]
 
 @login_required
 def policy(request: HttpRequest) -> HttpResponse:
-    _require(request)
+    require_capability(request, "security.manage")
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     scope = _usernames_in_scope(request.user)
     attempts = [a for a in AccessAttempt.objects.filter(attempt_time__gte=since).order_by("-attempt_time")
@@ -46,7 +40,7 @@ def policy(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def unlock(request: HttpRequest) -> HttpResponse:
-    _require(request)
+    require_capability(request, "security.manage")
     username = request.POST.get("username", "")
     if username not in _usernames_in_scope(request.user):
         messages.error(request, _("No such account in your scope."))
@@ -65,7 +59,7 @@ def _sessions_in_scope(user):  # type: ignore[no-untyped-def]
 
 @login_required
 def sessions(request: HttpRequest) -> HttpResponse:
-    _require(request)
+    require_capability(request, "security.manage")
     return render(request, "security/sessions.html",
                   {"sessions": _sessions_in_scope(request.user),
                    "current": request.session.session_key})
@@ -74,7 +68,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def session_end(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request)
+    require_capability(request, "security.manage")
     row = get_object_or_404(_sessions_in_scope(request.user), pk=pk)
     user_session_end(actor=request.user, session=row, ip=client_ip(request))
     messages.success(request, _("The session of %(name)s was ended.") % {"name": row.user.username})

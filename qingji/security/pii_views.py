@@ -2,22 +2,20 @@
 with a reason, each time written to the audit log."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
-from qingji.accounts.roles import has_capability
 from qingji.audit.services import client_ip
 from qingji.ledger.selectors import visible_petitioners
 from qingji.security.services import pii_reveal
+from qingji.web.views_helpers import require_capability
 
 
 @login_required
 @require_POST
 def reveal(request: HttpRequest, pk: int) -> HttpResponse:
-    if not has_capability(request.user, "pii.reveal"):
-        raise PermissionDenied
+    require_capability(request, "pii.reveal")
     petitioner = get_object_or_404(visible_petitioners(request.user), pk=pk)
     field = request.POST.get("field", "id_number")
     try:

@@ -97,3 +97,10 @@ def user_set_role(*, actor, user: User, role: str, org: Org | None = None) -> Us
     audit_log(actor=actor, action="account.role", obj=user, before=before,
               after={"role": user.role, "org": user.org.code if user.org else None})
     return user
+
+
+@transaction.atomic
+def user_session_end(*, actor, session: UserSession, ip: str = "") -> None:  # type: ignore[no-untyped-def]
+    """The security administrator ends one of an account's sessions (signed out at its next request)."""
+    end_session(session.session_key)
+    audit_log(actor=actor, action="auth.session_end", obj=session.user, ip=ip)

@@ -17,6 +17,7 @@ from qingji.ledger.selectors import get_visible_case, visible_cases, visible_uni
 from qingji.ledger.services import work_log_add
 from qingji.lib.pii import mask_id_number, mask_phone
 from qingji.organisations.selectors import visible_orgs
+from qingji.web.views_helpers import require_capability
 
 api = NinjaAPI(title="qingji API", version="1", auth=AUTH, urls_namespace="api", docs_decorator=login_required)
 MAX_PAGE_SIZE = 200
@@ -107,11 +108,6 @@ def _case_out(case: Case) -> dict[str, Any]:
     }
 
 
-def _require_case_role(request: HttpRequest) -> None:
-    if not has_capability(request.user, "case.view"):
-        raise PermissionDenied(_("Your role does not allow this."))
-
-
 @api.get("/orgs", response=list[OrgOut], summary="Units in my scope")
 def list_orgs(request: HttpRequest) -> list[dict[str, Any]]:
     return [
@@ -125,7 +121,7 @@ def list_orgs(request: HttpRequest) -> list[dict[str, Any]]:
 def list_cases(request: HttpRequest, page: int = 1, page_size: int = Query(50, le=MAX_PAGE_SIZE, ge=1)) -> dict:
     from qingji.ledger.filters import apply_ledger_filters
 
-    _require_case_role(request)
+    require_capability(request, "case.view")
     queryset = apply_ledger_filters(visible_cases(request.user), request.GET)
     count = queryset.count()
     page = max(page, 1)

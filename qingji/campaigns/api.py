@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from qingji.accounts.roles import has_capability
 from qingji.campaigns import selectors
 from qingji.campaigns.bulletins import bulletin_issue
 from qingji.campaigns.models import Cadence
+from qingji.web.views_helpers import require_capability
 
 router = Router(tags=["campaigns"])
 
@@ -31,14 +31,9 @@ class IssueIn(Schema):
     cadence: Cadence | None = None
 
 
-def _require(request: HttpRequest, capability: str) -> None:
-    if not has_capability(request.user, capability):
-        raise PermissionDenied(_("Your role does not allow this."))
-
-
 @router.get("/campaigns", response=list[CampaignOut], summary="Campaigns in my scope (专项活动)")
 def list_campaigns(request: HttpRequest) -> list[dict[str, Any]]:
-    _require(request, "campaign.view")
+    require_capability(request, "campaign.view")
     return [{"code": c.code, "name": c.name, "organiser": c.organiser.code, "starts_on": c.starts_on,
              "ends_on": c.ends_on, "bulletin_cadence": c.bulletin_cadence}
             for c in selectors.visible_campaigns(request.user).order_by("-starts_on", "code")]
@@ -47,7 +42,7 @@ def list_campaigns(request: HttpRequest) -> list[dict[str, Any]]:
 @router.get("/campaigns/{code}/progress", response=dict, summary="Progress against the milestones")
 def campaign_progress(request: HttpRequest, code: str, as_of: dt.date | None = None) -> dict[str, Any]:
     campaign = selectors.get_visible_campaign(request.user, code)
-    _require(request, "campaign.view")
+    require_capability(request, "campaign.view")
     seen = selectors.progress(request.user, campaign, as_of or timezone.localdate())
     milestone = lambda m: m and {"date": m.date, "target": str(m.target_rate)}  # noqa: E731
     return {
@@ -64,14 +59,14 @@ def campaign_progress(request: HttpRequest, code: str, as_of: dt.date | None = N
 @router.get("/campaigns/{code}/bulletins/{number}", response=dict, summary="An issued bulletin, as frozen")
 def get_bulletin(request: HttpRequest, code: str, number: int) -> dict[str, Any]:
     bulletin = selectors.get_visible_bulletin(request.user, code, number)
-    _require(request, "campaign.view")
+    require_capability(request, "campaign.view")
     return bulletin.snapshot
 
 
 @router.post("/campaigns/{code}/bulletins", response={201: dict}, summary="Issue the next bulletin (通报)")
 def issue_bulletin(request: HttpRequest, code: str, payload: IssueIn) -> Status:
     campaign = selectors.get_visible_campaign(request.user, code)
-    _require(request, "bulletin.issue")
+    require_capability(request, "bulletin.issue")
     if not selectors.can_manage(request.user, campaign):
         raise PermissionDenied(_("This campaign is run by another committee."))
     bulletin = bulletin_issue(actor=request.user, campaign=campaign, as_of=payload.as_of,
@@ -81,7 +76,7 @@ def issue_bulletin(request: HttpRequest, code: str, payload: IssueIn) -> Status:
 
 @router.get("/notifications", response=list[dict], summary="My notifications")
 def list_notifications(request: HttpRequest, unread: bool = False) -> list[dict[str, Any]]:
-    _require(request, "supervision.view")
+    require_capability(request, "supervision.view")
     notices = request.user.notifications.all()
     if unread:
         notices = notices.filter(read_at__isnull=True)

@@ -21,13 +21,9 @@ from qingji.campaigns.forms import CampaignForm, ExplanationForm, IssueForm
 from qingji.campaigns.render import bulletin_docx
 from qingji.ledger.models import Case, Source
 from qingji.ledger.selectors import visible_cases
+from qingji.web.views_helpers import require_capability
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _require(request: HttpRequest, capability: str) -> None:
-    if not has_capability(request.user, capability):
-        raise PermissionDenied
 
 
 def _as_of(request: HttpRequest) -> dt.date:
@@ -43,7 +39,7 @@ def _error_text(error: ValidationError) -> str:
 
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "campaign.view")
+    require_capability(request, "campaign.view")
     campaigns = selectors.visible_campaigns(request.user).order_by("-starts_on", "code")
     return render(request, "campaigns/list.html", {
         "campaigns": campaigns, "can_create": has_capability(request.user, "campaign.manage")
@@ -52,7 +48,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def campaign_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "campaign.manage")
+    require_capability(request, "campaign.manage")
     organiser = request.user.org
     if not organiser.is_committee:
         raise PermissionDenied
@@ -73,7 +69,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def campaign_edit(request: HttpRequest, code: str) -> HttpResponse:
     campaign = selectors.get_visible_campaign(request.user, code)
-    _require(request, "campaign.manage")
+    require_capability(request, "campaign.manage")
     if not selectors.can_manage(request.user, campaign):
         raise PermissionDenied
     form = CampaignForm(request.POST or None, organiser=campaign.organiser, campaign=campaign,
@@ -92,7 +88,7 @@ def campaign_edit(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
     campaign = selectors.get_visible_campaign(request.user, code)
-    _require(request, "campaign.view")
+    require_capability(request, "campaign.view")
     as_of = _as_of(request)
     seen = selectors.progress(request.user, campaign, as_of)
     manage = has_capability(request.user, "campaign.manage") and selectors.can_manage(request.user, campaign)
@@ -110,7 +106,7 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 def _managed(request: HttpRequest, code: str, capability: str = "campaign.manage"):  # type: ignore[no-untyped-def]
     campaign = selectors.get_visible_campaign(request.user, code)
-    _require(request, capability)
+    require_capability(request, capability)
     if not selectors.can_manage(request.user, campaign):
         raise PermissionDenied
     return campaign
@@ -178,7 +174,7 @@ def issue(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def bulletin_detail(request: HttpRequest, code: str, number: int) -> HttpResponse:
     bulletin = selectors.get_visible_bulletin(request.user, code, number)
-    _require(request, "campaign.view")
+    require_capability(request, "campaign.view")
     return render(request, "campaigns/bulletin.html", {"bulletin": bulletin, "snapshot": bulletin.snapshot,
                                                        "campaign": bulletin.campaign})
 
@@ -186,7 +182,7 @@ def bulletin_detail(request: HttpRequest, code: str, number: int) -> HttpRespons
 @login_required
 def bulletin_download(request: HttpRequest, code: str, number: int) -> HttpResponse:
     bulletin = selectors.get_visible_bulletin(request.user, code, number)
-    _require(request, "campaign.view")
+    require_capability(request, "campaign.view")
     response = HttpResponse(bulletin_docx(bulletin.snapshot), content_type=DOCX)
     response["Content-Disposition"] = f"attachment; filename=bulletin-{code}-{number}.docx"
     audit_log(actor=request.user, action="bulletin.export", obj=bulletin, after={"format": "docx"})
@@ -195,7 +191,7 @@ def bulletin_download(request: HttpRequest, code: str, number: int) -> HttpRespo
 
 @login_required
 def explanations(request: HttpRequest) -> HttpResponse:
-    _require(request, "campaign.view")
+    require_capability(request, "campaign.view")
     tasks = selectors.visible_explanations(request.user)
     return render(request, "campaigns/explanations.html", {
         "tasks": tasks, "today": timezone.localdate(), "form": ExplanationForm(),
@@ -208,7 +204,7 @@ def explanation_submit(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.visible_explanations(request.user).filter(pk=pk).first()
     if task is None:
         raise Http404
-    _require(request, "explanation.submit")
+    require_capability(request, "explanation.submit")
     form = ExplanationForm(request.POST)
     if form.is_valid():
         try:
@@ -225,7 +221,7 @@ def explanation_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def assessment(request: HttpRequest, code: str) -> HttpResponse:
     campaign = selectors.get_visible_campaign(request.user, code)
-    _require(request, "campaign.view")
+    require_capability(request, "campaign.view")
     as_of = _as_of(request) if request.GET.get("as_of") else min(timezone.localdate(), campaign.ends_on)
     return render(request, "campaigns/assessment.html", {
         "campaign": campaign, "as_of": as_of, "result": assessment_module.assessment(campaign, as_of),

@@ -9,7 +9,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qingji.accounts.roles import has_capability
 from qingji.audit.services import audit_log
 from qingji.exchange.exporter import export_cases, export_title
 from qingji.exchange.importer import import_ledger
@@ -31,6 +29,7 @@ from qingji.lib.problems import InputRejected
 from qingji.lib.tabular import TableError
 from qingji.lib.uploads import check_upload
 from qingji.web.forms import BootstrapMixin
+from qingji.web.views_helpers import require_capability
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "qingji_import_file"
@@ -38,11 +37,6 @@ SESSION_KEY = "qingji_import_file"
 
 class UploadForm(BootstrapMixin, forms.Form):
     file = forms.FileField(label=gettext_lazy("Ledger workbook (.xlsx)"))
-
-
-def _require(request: HttpRequest, capability: str) -> None:
-    if not has_capability(request.user, capability):
-        raise PermissionDenied
 
 
 def _imports_dir() -> Path:
@@ -60,7 +54,7 @@ def _stored(request: HttpRequest) -> Path | None:
 
 @login_required
 def import_page(request: HttpRequest) -> HttpResponse:
-    _require(request, "case.import")
+    require_capability(request, "case.import")
     form = UploadForm(request.POST or None, request.FILES or None)
     context: dict[str, object] = {"form": form}
     if request.method == "POST" and form.is_valid():
@@ -97,7 +91,7 @@ def _check(request: HttpRequest) -> dict[str, object]:
 
 @login_required
 def import_confirm(request: HttpRequest) -> HttpResponse:
-    _require(request, "case.import")
+    require_capability(request, "case.import")
     if request.method != "POST":
         return redirect("exchange:import")
     path = _stored(request)
@@ -119,7 +113,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
 @login_required
 def import_marked(request: HttpRequest) -> HttpResponse:
     """The uploaded workbook back, with each bad cell filled red and commented."""
-    _require(request, "case.import")
+    require_capability(request, "case.import")
     path = _stored(request)
     if path is None:
         raise Http404
@@ -135,7 +129,7 @@ def import_marked(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def template(request: HttpRequest) -> HttpResponse:
-    _require(request, "case.import")
+    require_capability(request, "case.import")
     response = HttpResponse(template_workbook(), content_type=XLSX)
     response["Content-Disposition"] = "attachment; filename=ledger-template.xlsx"
     return response
@@ -145,7 +139,7 @@ def template(request: HttpRequest) -> HttpResponse:
 def export_ledger(request: HttpRequest) -> HttpResponse:
     """Export what the ledger page shows (same filters), masked. Up to QINGJI_EXPORT_SYNC_ROWS rows are
     written at once and streamed from a temporary file; more run in the background (export_job)."""
-    _require(request, "case.export")
+    require_capability(request, "case.export")
     cases = apply_ledger_filters(visible_cases(request.user), request.GET)
     if cases.count() > settings.QINGJI_EXPORT_SYNC_ROWS:
         job = export_start(request.user, request.GET.urlencode())
@@ -161,7 +155,7 @@ def export_ledger(request: HttpRequest) -> HttpResponse:
 
 def _own_job(request: HttpRequest, pk: int) -> ExportJob:
     """The requester's own export; anyone else's is 404."""
-    _require(request, "case.export")
+    require_capability(request, "case.export")
     return get_object_or_404(ExportJob, pk=pk, requested_by=request.user)
 
 

@@ -58,11 +58,6 @@ def case_status_history(case: Case) -> QuerySet[StatusPeriod]:
     return case.status_periods.select_related("recorded_by").order_by("valid_from", "id")
 
 
-def can_edit_case(user, case: Case) -> bool:  # type: ignore[no-untyped-def]
-    """Scope is already checked by fetching the case through `get_visible_case`."""
-    return has_capability(user, "case.edit")
-
-
 def case_timeline(case: Case) -> list[dict[str, object]]:
     """Work log, status changes, aid and attachments of one case, newest first (four queries)."""
     events: list[dict[str, object]] = []

@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -16,9 +16,10 @@ from django.views.decorators.http import require_POST
 from qingji.accounts.roles import has_capability
 from qingji.ledger import forms, services
 from qingji.ledger.filters import DEFAULT_SORT, apply_ledger_filters, ledger_filter_form
-from qingji.ledger.models import LEDGER_COLUMNS, Case, LedgerPreference
+from qingji.ledger.models import LEDGER_COLUMNS, Case
 from qingji.ledger.paging import capped_page
 from qingji.ledger.panels import case_panels
+from qingji.ledger.preferences import ledger_preference_set
 from qingji.ledger.selectors import (
     case_timeline,
     get_visible_case,
@@ -29,13 +30,9 @@ from qingji.ledger.selectors import (
 from qingji.lib.idnumbers import normalise_id_number
 from qingji.lib.pii import digest
 from qingji.organisations.selectors import visible_orgs
+from qingji.web.views_helpers import require_capability
 
 PAGE_SIZE = 50
-
-
-def _require(request: HttpRequest, capability: str) -> None:
-    if not has_capability(request.user, capability):
-        raise PermissionDenied
 
 
 def _export_url(request: HttpRequest) -> str | None:
@@ -48,7 +45,7 @@ def _export_url(request: HttpRequest) -> str | None:
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "case.view")
+    require_capability(request, "case.view")
     orgs = list(visible_orgs(request.user))
     cases = apply_ledger_filters(visible_cases(request.user, orgs=orgs), request.GET)
     cases = cases.select_related("handling_org", "category", "responsibility__lead_official")
@@ -80,9 +77,8 @@ def _petitioner_names(case_ids: list[int]) -> dict[int, list[str]]:
 @login_required
 @require_POST
 def save_columns(request: HttpRequest) -> HttpResponse:
-    _require(request, "case.view")
-    chosen = [c for c in request.POST.getlist("columns") if c in LEDGER_COLUMNS]
-    LedgerPreference.objects.update_or_create(user=request.user, defaults={"columns": chosen})
+    require_capability(request, "case.view")
+    ledger_preference_set(user=request.user, columns=request.POST.getlist("columns"))
     return redirect(f"{reverse('ledger:list')}?{request.POST.get('query', '')}")
 
 
@@ -116,7 +112,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms_: object) -> dict[
 
 @login_required
 def case_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "case.register")
+    require_capability(request, "case.register")
     orgs = visible_orgs(request.user)
     form = forms.CaseForm(request.POST or None, orgs=orgs, initial={"registered_on": timezone.localdate(),
                                                                      "handling_org": request.user.org_id})
@@ -185,7 +181,7 @@ def _attach_errors(form, other, exc: ValidationError) -> None:  # type: ignore[n
 @login_required
 def petitioner_search(request: HttpRequest) -> HttpResponse:
     """Existing petitioners in scope by name or exact ID number, for the registration form."""
-    _require(request, "case.register")
+    require_capability(request, "case.register")
     text = request.GET.get("pq", "").strip()
     found = []
     if text:
@@ -198,7 +194,7 @@ def petitioner_search(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_visible_case(request.user, pk)
-    _require(request, "case.edit")
+    require_capability(request, "case.edit")
     initial = {f: getattr(case, f) for f in ("summary", "category", "stage", "source", "first_petitioned_on",
                                             "assigned_on", "registered_on", "key_supervision", "deadline", "note")}
     initial.update(handling_org=case.handling_org, version=case.version,
@@ -229,7 +225,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_visible_case(request.user, pk)
-    _require(request, "case.assign")
+    require_capability(request, "case.assign")
     current = getattr(case, "responsibility", None)
     initial = {}
     if current is not None:
@@ -256,7 +252,7 @@ def _detail_fragment(request: HttpRequest, case: Case, **forms_: object) -> Http
 @require_POST
 def add_work_log(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_visible_case(request.user, pk)
-    _require(request, "case.record_work")
+    require_capability(request, "case.record_work")
     form = forms.WorkLogForm(request.POST)
     if form.is_valid():
         try:
@@ -271,7 +267,7 @@ def add_work_log(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def add_aid(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_visible_case(request.user, pk)
-    _require(request, "case.record_work")
+    require_capability(request, "case.record_work")
     form = forms.AidForm(request.POST)
     if form.is_valid():
         try:
@@ -286,7 +282,7 @@ def add_aid(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def add_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_visible_case(request.user, pk)
-    _require(request, "case.record_work")
+    require_capability(request, "case.record_work")
     form = forms.AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -322,7 +318,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Ht
 @login_required
 def responsibility_table(request: HttpRequest) -> HttpResponse:
     """工作包案责任分解表: one row per case with the five fixed items, grouped by unit."""
-    _require(request, "case.view")
+    require_capability(request, "case.view")
     cases = (apply_ledger_filters(visible_cases(request.user), request.GET)
              .select_related("handling_org", "responsibility__lead_official", "responsibility__supervising_official",
                              "responsibility__watch_officer", "responsibility__head_of_unit")

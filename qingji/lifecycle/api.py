@@ -3,16 +3,14 @@
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from qingji.accounts.roles import has_capability
 from qingji.ledger.selectors import get_visible_case, visible_cases
 from qingji.lifecycle import selectors, services
 from qingji.lifecycle.models import FollowUp, Proceeding
+from qingji.web.views_helpers import require_capability
 
 router = Router(tags=["lifecycle"])
 
@@ -96,8 +94,7 @@ def case_proceedings(request: HttpRequest, case_id: int) -> list[dict[str, Any]]
 
 @router.get("/approvals", response=list[ProceedingOut], summary="What waits for my decision")
 def pending_approvals(request: HttpRequest) -> list[dict[str, Any]]:
-    if not has_capability(request.user, "case.view"):
-        raise PermissionDenied(_("Your role does not allow this."))
+    require_capability(request, "case.view")
     return [_out(p) for p in selectors.pending_for(request.user)]
 
 

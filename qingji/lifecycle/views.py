@@ -13,19 +13,7 @@ from qingji.ledger.models import CLOSED_STATUSES, Case, SettlementMethod
 from qingji.ledger.selectors import get_visible_case, visible_cases
 from qingji.lifecycle import forms, policy, selectors, services
 from qingji.lifecycle.models import FollowUp, Proceeding, ProceedingKind, ProceedingState
-
-
-def _require(request: HttpRequest, capability: str) -> None:
-    if not has_capability(request.user, capability):
-        raise PermissionDenied
-
-
-def _apply_errors(form, exc: ValidationError) -> None:  # type: ignore[no-untyped-def]
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+from qingji.web.views_helpers import apply_errors, require_capability
 
 
 def _to_case(case: Case) -> HttpResponse:
@@ -35,7 +23,7 @@ def _to_case(case: Case) -> HttpResponse:
 @login_required
 def closure(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_visible_case(request.user, pk)
-    _require(request, "closure.request")
+    require_capability(request, "closure.request")
     form = forms.ClosureRequestForm(request.POST or None, request.FILES or None, case=case,
                                     initial={"concluded_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -45,7 +33,7 @@ def closure(request: HttpRequest, pk: int) -> HttpResponse:
                                      concluded_on=data["concluded_on"], note=data["note"],
                                      evidence_files=data["evidence_files"], evidence=list(data["evidence"]))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The closure request has been sent for approval."))
             return _to_case(case)
@@ -58,7 +46,7 @@ def closure(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def termination(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_visible_case(request.user, pk)
-    _require(request, "termination.propose")
+    require_capability(request, "termination.propose")
     form = forms.TerminationForm(request.POST or None, request.FILES or None, case=case)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -66,7 +54,7 @@ def termination(request: HttpRequest, pk: int) -> HttpResponse:
             services.termination_propose(actor=request.user, case=case, note=data["note"],
                                          evidence_files=data["evidence_files"], evidence=list(data["evidence"]))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The termination proposal has been submitted."))
             return _to_case(case)
@@ -100,7 +88,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                                        approve=data["decision"] == "approve", opinion=data["opinion"],
                                        decided_on=data["decided_on"], outcome=data.get("outcome") or "settled")
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Your decision has been recorded."))
             return _to_case(case)
@@ -114,7 +102,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     proceeding = _visible_proceeding(request, pk)
     case = proceeding.case
-    _require(request, "closure.request" if proceeding.kind == ProceedingKind.CLOSURE else "termination.propose")
+    require_capability(request,
+                       "closure.request" if proceeding.kind == ProceedingKind.CLOSURE else "termination.propose")
     if proceeding.state != ProceedingState.PENDING:
         messages.info(request, _("This request has already been decided."))
         return _to_case(case)
@@ -126,7 +115,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             services.proceeding_withdraw(actor=request.user, proceeding=proceeding,
                                          reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The request has been withdrawn."))
             return _to_case(case)
@@ -145,13 +134,13 @@ def _step_list(proceeding: Proceeding) -> list[dict[str, object]]:
 @login_required
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_visible_case(request.user, pk)
-    _require(request, "case.reopen")
+    require_capability(request, "case.reopen")
     form = forms.ReopenForm(request.POST or None, initial={"petitioned_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             services.case_reopen(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.warning(request, _("The case has been reopened; the rebound counts against %(unit)s.")
                              % {"unit": case.handling_org.name})
@@ -173,7 +162,7 @@ def _visible_follow_up(request: HttpRequest, pk: int) -> FollowUp:
 @login_required
 def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     visit = _visible_follow_up(request, pk)
-    _require(request, "sample_check.manage" if visit.sample_check_id else "followup.record")
+    require_capability(request, "sample_check.manage" if visit.sample_check_id else "followup.record")
     form = forms.FollowUpForm(request.POST or None, initial={"done_on": timezone.localdate(),
                                                              "visited_by": request.user.full_name})
     if visit.done_on is not None:
@@ -183,7 +172,7 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.follow_up_record(actor=request.user, follow_up=visit, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The visit has been recorded."))
             if visit.sample_check_id:
@@ -196,7 +185,7 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def follow_ups(request: HttpRequest) -> HttpResponse:
-    _require(request, "followup.record")
+    require_capability(request, "followup.record")
     today = timezone.localdate()
     visits = selectors.due_follow_ups(request.user, today, within_days=30)
     return render(request, "lifecycle/follow_ups.html", {"visits": visits, "today": today})
@@ -204,14 +193,14 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def approvals(request: HttpRequest) -> HttpResponse:
-    _require(request, "case.view")
+    require_capability(request, "case.view")
     return render(request, "lifecycle/approvals.html", {"pending": selectors.pending_for(request.user),
                                                         "steps": policy.STEPS})
 
 
 @login_required
 def sample_checks(request: HttpRequest) -> HttpResponse:
-    _require(request, "sample_check.manage")
+    require_capability(request, "sample_check.manage")
     units = services.units_for_sample_check(request.user)
     today = timezone.localdate()
     form = forms.SampleCheckForm(request.POST or None, units=units, initial={
@@ -223,7 +212,7 @@ def sample_checks(request: HttpRequest) -> HttpResponse:
                                                due_on=data["due_on"], seed=data["seed"],
                                                closed_by=data["closed_by"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("%(n)d cases drawn for the check.") % {"n": check.items.count()})
             return redirect("lifecycle:sample_check", check.pk)
@@ -237,7 +226,7 @@ def sample_checks(request: HttpRequest) -> HttpResponse:
 def sample_check(request: HttpRequest, pk: int) -> HttpResponse:
     check = get_object_or_404(selectors.sample_checks_in_scope(request.user).select_related("unit", "committee"),
                               pk=pk)
-    _require(request, "sample_check.manage")
+    require_capability(request, "sample_check.manage")
     items = list(check.items.select_related("case").order_by("case__ledger_no"))
     return render(request, "lifecycle/sample_check.html", {
         "check": check, "items": items, "figures": selectors.sample_check_figures([check])[check.pk]})

@@ -15,6 +15,7 @@ from qingji.ledger.selectors import get_visible_case, visible_cases
 from qingji.organisations.models import Org
 from qingji.reviews import forms, services
 from qingji.reviews.models import QualityReview
+from qingji.web.views_helpers import apply_errors
 
 
 def _matter_units():  # type: ignore[no-untyped-def]
@@ -29,14 +30,6 @@ def _can_review(user) -> bool:  # type: ignore[no-untyped-def]
 
 def _can_add_matter(user) -> bool:  # type: ignore[no-untyped-def]
     return has_capability(user, "review.record") or has_capability(user, "case.edit")
-
-
-def _apply_errors(form, exc: ValidationError) -> None:  # type: ignore[no-untyped-def]
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _page(request: HttpRequest, case: Case, *, matter_form=None, failed: int | None = None,  # type: ignore[no-untyped-def]
@@ -79,7 +72,7 @@ def add_matter(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.matter_add(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The underlying matter has been added."))
             return redirect("reviews:case", case.pk)
@@ -102,7 +95,7 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.review_record(actor=request.user, matter=matter, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The review of %(docket)s has been recorded.")
                              % {"docket": matter.docket_number})
@@ -124,7 +117,7 @@ def add_action(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.accountability_add(actor=request.user, review=review, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The accountability action has been recorded."))
             return redirect("reviews:case", matter.case_id)

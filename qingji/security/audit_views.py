@@ -6,7 +6,6 @@ import io
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,13 +15,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+<<<<<<< HEAD
 from qingji.accounts.roles import has_capability
 from qingji.audit.actions import action_choices, action_label, area_actions, area_choices
+=======
+>>>>>>> wt-secsvc
 from qingji.audit.models import AuditEntry
 from qingji.audit.objects import entry_views
 from qingji.audit.services import audit_log, client_ip, verify_chain
-from qingji.lib.spreadsheet import safe_row
+from qingji.lib.spreadsheet import csv_safe, safe_row
 from qingji.web.forms import BootstrapMixin
+from qingji.web.views_helpers import require_capability
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
@@ -39,11 +42,6 @@ class AuditFilterForm(BootstrapMixin, forms.Form):
                                 widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     date_to = forms.DateField(label=gettext_lazy("To"), required=False,
                               widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-
-
-def _require(request: HttpRequest) -> None:
-    if not has_capability(request.user, "audit.view"):
-        raise PermissionDenied
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -83,7 +81,7 @@ def _row(entry: AuditEntry) -> list[object]:
 
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
-    _require(request)
+    require_capability(request, "audit.view")
     form = AuditFilterForm(request.GET)
     page = Paginator(filtered_entries(form), PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
@@ -95,7 +93,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def audit_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    _require(request)
+    require_capability(request, "audit.view")
     if fmt not in ("csv", "xlsx"):
         raise Http404
     form = AuditFilterForm(request.GET)
@@ -110,8 +108,7 @@ def audit_export(request: HttpRequest, fmt: str) -> HttpResponse:
         writer = csv.writer(buffer)
         writer.writerow(headers)
         for entry in entries.iterator():
-            # A leading quote keeps formula-like text inert in a spreadsheet.
-            writer.writerow(["'" + v if isinstance(v, str) and v[:1] in "=+-@" else v for v in _row(entry)])
+            writer.writerow([csv_safe(v) for v in _row(entry)])
         response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         book = Workbook(write_only=True)

@@ -2,36 +2,26 @@
 with a reason, each time written to the audit log."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qingji.accounts.roles import has_capability
-from qingji.audit.services import audit_log, client_ip
+from qingji.audit.services import client_ip
 from qingji.ledger.selectors import visible_petitioners
-
-FIELDS = {"id_number", "phone"}
+from qingji.security.services import pii_reveal
+from qingji.web.views_helpers import require_capability
 
 
 @login_required
 @require_POST
 def reveal(request: HttpRequest, pk: int) -> HttpResponse:
-    if not has_capability(request.user, "pii.reveal"):
-        raise PermissionDenied
+    require_capability(request, "pii.reveal")
     petitioner = get_object_or_404(visible_petitioners(request.user), pk=pk)
     field = request.POST.get("field", "id_number")
-    if field not in FIELDS:
-        raise Http404
-    reason = request.POST.get("reason", "").strip()
-    if len(reason) < 2:
+    try:
+        value = pii_reveal(actor=request.user, petitioner=petitioner, field=field,
+                           reason=request.POST.get("reason", ""), ip=client_ip(request))
+    except ValueError as error:
         return render(request, "security/_reveal.html",
-                      {"error": _("Please give a reason for showing the full number."), "petitioner": petitioner,
-                       "field": field}, status=400)
-    with transaction.atomic():
-        audit_log(actor=request.user, action="pii.reveal", obj=petitioner, ip=client_ip(request),
-                  after={"field": field, "reason": reason[:500]})
-    return render(request, "security/_reveal.html",
-                  {"value": getattr(petitioner, field), "petitioner": petitioner, "field": field})
+                      {"error": str(error), "petitioner": petitioner, "field": field}, status=400)
+    return render(request, "security/_reveal.html", {"value": value, "petitioner": petitioner, "field": field})

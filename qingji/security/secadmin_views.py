@@ -2,13 +2,10 @@
 (end one). No case content here."""
 
 from axes.models import AccessAttempt
-from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.sessions.models import Session
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,16 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qingji.accounts.models import User, UserSession
-from qingji.accounts.roles import has_capability
-from qingji.accounts.services import end_session
-from qingji.audit.services import audit_log, client_ip
+from qingji.accounts.services import user_session_end
+from qingji.audit.services import client_ip
 from qingji.organisations.selectors import visible_orgs
 from qingji.security.policy import policy_rows
-
-
-def _require(request: HttpRequest) -> None:
-    if not has_capability(request.user, "security.manage"):
-        raise PermissionDenied
+from qingji.security.services import account_unlock
+from qingji.web.views_helpers import require_capability
 
 
 def _usernames_in_scope(user) -> set[str]:  # type: ignore[no-untyped-def]
@@ -34,7 +27,7 @@ def _usernames_in_scope(user) -> set[str]:  # type: ignore[no-untyped-def]
 
 @login_required
 def policy(request: HttpRequest) -> HttpResponse:
-    _require(request)
+    require_capability(request, "security.manage")
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     scope = _usernames_in_scope(request.user)
     attempts = [a for a in AccessAttempt.objects.filter(attempt_time__gte=since).order_by("-attempt_time")
@@ -47,15 +40,12 @@ def policy(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def unlock(request: HttpRequest) -> HttpResponse:
-    _require(request)
+    require_capability(request, "security.manage")
     username = request.POST.get("username", "")
     if username not in _usernames_in_scope(request.user):
         messages.error(request, _("No such account in your scope."))
         return redirect("security:policy")
-    with transaction.atomic():
-        count = axes_reset(username=username)
-        audit_log(actor=request.user, action="auth.unlock", object_type="account", object_repr=username,
-                  ip=client_ip(request), after={"attempts_cleared": count})
+    account_unlock(actor=request.user, username=username, ip=client_ip(request))
     messages.success(request, _("%(name)s is unlocked.") % {"name": username})
     return redirect("security:policy")
 
@@ -69,7 +59,7 @@ def _sessions_in_scope(user):  # type: ignore[no-untyped-def]
 
 @login_required
 def sessions(request: HttpRequest) -> HttpResponse:
-    _require(request)
+    require_capability(request, "security.manage")
     return render(request, "security/sessions.html",
                   {"sessions": _sessions_in_scope(request.user),
                    "current": request.session.session_key})
@@ -78,10 +68,8 @@ def sessions(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def session_end(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request)
+    require_capability(request, "security.manage")
     row = get_object_or_404(_sessions_in_scope(request.user), pk=pk)
-    with transaction.atomic():
-        end_session(row.session_key)
-        audit_log(actor=request.user, action="auth.session_end", obj=row.user, ip=client_ip(request))
+    user_session_end(actor=request.user, session=row, ip=client_ip(request))
     messages.success(request, _("The session of %(name)s was ended.") % {"name": row.user.username})
     return redirect("security:sessions")

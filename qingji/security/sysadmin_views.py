@@ -4,8 +4,7 @@ No case content here; nobody changes their own role."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,17 +13,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from qingji.accounts.models import User
-from qingji.accounts.roles import Role, has_capability
+from qingji.accounts.roles import Role
 from qingji.accounts.services import user_create, user_set_active, user_set_password, user_set_role
 from qingji.organisations.models import Org, OrgKind, OrgLevel
 from qingji.organisations.selectors import get_visible_org, visible_orgs
 from qingji.organisations.services import org_create, org_update
 from qingji.web.forms import BootstrapMixin
-
-
-def _require(request: HttpRequest, capability: str) -> None:
-    if not has_capability(request.user, capability):
-        raise PermissionDenied
+from qingji.web.views_helpers import require_capability
 
 
 class OrgForm(BootstrapMixin, forms.Form):
@@ -47,13 +42,13 @@ def _accounts_in_scope(user):  # type: ignore[no-untyped-def]
 
 @login_required
 def units(request: HttpRequest) -> HttpResponse:
-    _require(request, "orgs.manage")
+    require_capability(request, "orgs.manage")
     return render(request, "security/units.html", {"units": visible_orgs(request.user).select_related("superior")})
 
 
 @login_required
 def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _require(request, "orgs.manage")
+    require_capability(request, "orgs.manage")
     org = get_visible_org(request.user, pk=pk) if pk is not None else None
     initial = ({"code": org.code, "name": org.name, "kind": org.kind, "level": org.level,
                 "superior": org.superior.code if org.superior else None, "region_code": org.region_code}
@@ -121,24 +116,23 @@ class ResetForm(BootstrapMixin, forms.Form):
 
 @login_required
 def accounts(request: HttpRequest) -> HttpResponse:
-    _require(request, "accounts.manage")
+    require_capability(request, "accounts.manage")
     rows = _accounts_in_scope(request.user).order_by("org__path", "username")
     return render(request, "security/accounts.html", {"accounts": rows})
 
 
 @login_required
 def account_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "accounts.manage")
+    require_capability(request, "accounts.manage")
     form = AccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            validate_password(data["password"], User(username=data["username"], full_name=data["full_name"]))
+            user_create(actor=request.user, username=data["username"], password=data["password"], org=data["org"],
+                        role=data["role"], full_name=data["full_name"], must_change_password=True)
         except ValidationError as error:
             form.add_error("password", error)
         else:
-            user_create(actor=request.user, username=data["username"], password=data["password"], org=data["org"],
-                        role=data["role"], full_name=data["full_name"], validate=False, must_change_password=True)
             messages.success(request, _("The account was created; it must change its password at first sign-in."))
             return redirect("security:accounts")
     return render(request, "security/account_form.html", {"form": form})
@@ -146,7 +140,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "accounts.manage")
+    require_capability(request, "accounts.manage")
     account = get_object_or_404(_accounts_in_scope(request.user), pk=pk)
     is_self = account.pk == request.user.pk
     role_form = RoleForm(request.POST if request.POST.get("action") == "role" else None, user=request.user,
@@ -179,7 +173,7 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def account_active(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "accounts.manage")
+    require_capability(request, "accounts.manage")
     account = get_object_or_404(_accounts_in_scope(request.user), pk=pk)
     try:
         user_set_active(actor=request.user, user=account, active=request.POST.get("active") == "1")

@@ -1,7 +1,6 @@
 """The account's own security: password change, two-factor enrolment and verification, recovery codes;
 and the CSRF failure page."""
 
-import secrets
 from base64 import b32encode
 
 import segno
@@ -10,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,16 +16,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp import match_token
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_static.models import StaticToken
 
 from qingji.accounts.services import user_set_password
-from qingji.audit.services import audit_log, client_ip
-from qingji.security.policy import OTP_ENROLLED_KEY, otp_required, password_expired
+from qingji.audit.services import client_ip
+from qingji.security.policy import OTP_ENROLLED_KEY, otp_enrolled, otp_required, password_expired
+from qingji.security.services import (
+    recovery_codes_replace,
+    totp_device_confirm,
+    totp_device_start,
+    two_factor_disable,
+    two_factor_verify,
+)
 from qingji.web.forms import BootstrapMixin
-
-RECOVERY_CODES = 10
 
 
 class BootstrapPasswordChangeForm(BootstrapMixin, PasswordChangeForm):
@@ -55,7 +56,7 @@ def _next_url(request: HttpRequest) -> str:
 def account(request: HttpRequest) -> HttpResponse:
     user = request.user
     context = {
-        "has_totp": user.totpdevice_set.filter(confirmed=True).exists(),
+        "has_totp": otp_enrolled(user),
         "otp_mandatory": user.is_admin_role,
         "codes_left": StaticToken.objects.filter(device__user=user).count(),
         "password_changed_at": user.password_changed_at,
@@ -81,43 +82,35 @@ def password_change(request: HttpRequest) -> HttpResponse:
     return render(request, "security/password_change.html", {"form": form, "reason": reason})
 
 
-def _new_recovery_codes(user) -> list[str]:  # type: ignore[no-untyped-def]
-    """Replace the account's recovery codes with ten new single-use ones."""
-    device, _created = StaticDevice.objects.get_or_create(user=user, name="recovery", defaults={"confirmed": True})
-    device.token_set.all().delete()
-    codes = [secrets.token_hex(4) for _ in range(RECOVERY_CODES)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
-    return codes
-
-
 @login_required
 def otp_setup(request: HttpRequest) -> HttpResponse:
+    """Enrolment: the page's button (a POST) makes the pending authenticator, the page (a GET, which
+    writes nothing) shows its key, and a POST of the code it shows confirms it."""
     user = request.user
-    confirmed = user.totpdevice_set.filter(confirmed=True).first()
-    if confirmed is not None and not user.is_verified():
+    if otp_enrolled(user) and not user.is_verified():
         # A second authenticator may only be added by whoever holds the first one.
         return redirect("security:otp_verify")
-    device = user.totpdevice_set.filter(confirmed=False).first() or TOTPDevice.objects.create(
-        user=user, name="authenticator", confirmed=False)
+    if request.method == "POST" and request.POST.get("action") == "start":
+        totp_device_start(user=user)
+        return redirect("security:otp_setup")
+    device = user.totpdevice_set.filter(confirmed=False).first()
     form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"].strip()):
-            with transaction.atomic():
-                user.totpdevice_set.filter(confirmed=True).exclude(pk=device.pk).delete()
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-                codes = _new_recovery_codes(user)
-                audit_log(actor=user, action="auth.otp_enrol", obj=user, ip=client_ip(request))
+    if device is not None and request.method == "POST" and form.is_valid():
+        try:
+            codes = totp_device_confirm(actor=user, device=device, token=form.cleaned_data["token"],
+                                        ip=client_ip(request))
+        except ValueError as error:
+            form.add_error("token", str(error))
+        else:
             otp_login(request, device)
             request.session[OTP_ENROLLED_KEY] = True
             return render(request, "security/recovery_codes.html", {"codes": codes})
-        form.add_error("token", _("The code does not match. Check the time on your phone and try again."))
-    qr = segno.make(device.config_url, error="m")
-    # Authenticator apps take a typed key in Base32 (the device keeps it in hexadecimal).
-    base32 = b32encode(device.bin_key).decode().rstrip("=")
-    key = " ".join(base32[i:i + 4] for i in range(0, len(base32), 4))
-    context = {"form": form, "qr_svg": qr.svg_inline(scale=4, border=2), "key": key,
-               "otp_mandatory": user.is_admin_role}
+    context = {"form": form, "otp_mandatory": user.is_admin_role, "pending": device is not None}
+    if device is not None:
+        # Authenticator apps take a typed key in Base32 (the device keeps it in hexadecimal).
+        base32 = b32encode(device.bin_key).decode().rstrip("=")
+        context["key"] = " ".join(base32[i:i + 4] for i in range(0, len(base32), 4))
+        context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(scale=4, border=2)
     return render(request, "security/otp_setup.html", context)
 
 
@@ -128,13 +121,10 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         return redirect(_next_url(request))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(user, form.cleaned_data["token"].strip())
+        device = two_factor_verify(user=user, token=form.cleaned_data["token"], ip=client_ip(request))
         if device is not None:
             otp_login(request, device)
-            audit_log(actor=user, action="auth.otp_verify", obj=user, ip=client_ip(request),
-                      after={"recovery_code": isinstance(device, StaticDevice)})
             return redirect(_next_url(request))
-        audit_log(actor=user, action="auth.otp_failed", obj=user, ip=client_ip(request))
         form.add_error("token", _("The code is not valid."))
     return render(request, "security/otp_verify.html", {"form": form, "next": _next_url(request)})
 
@@ -145,9 +135,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_verified():
         return redirect("security:otp_verify")
-    with transaction.atomic():
-        codes = _new_recovery_codes(user)
-        audit_log(actor=user, action="auth.recovery_codes", obj=user, ip=client_ip(request))
+    codes = recovery_codes_replace(actor=user, user=user, ip=client_ip(request))
     return render(request, "security/recovery_codes.html", {"codes": codes})
 
 
@@ -156,13 +144,14 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 def otp_disable(request: HttpRequest) -> HttpResponse:
     """Accounts outside the administrator roles may switch two-factor sign-in off again."""
     user = request.user
-    if user.is_admin_role or not user.is_verified():
+    if not user.is_verified():  # only whoever holds the second factor may remove it
         messages.error(request, _("Two-factor sign-in cannot be switched off for this account."))
         return redirect("security:account")
-    with transaction.atomic():
-        user.totpdevice_set.all().delete()
-        StaticDevice.objects.filter(user=user).delete()
-        audit_log(actor=user, action="auth.otp_disable", obj=user, ip=client_ip(request))
+    try:
+        two_factor_disable(actor=user, user=user, ip=client_ip(request))
+    except ValueError as error:
+        messages.error(request, str(error))
+        return redirect("security:account")
     request.session[OTP_ENROLLED_KEY] = False
     messages.success(request, _("Two-factor sign-in is off."))
     return redirect("security:account")

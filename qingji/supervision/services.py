@@ -18,19 +18,10 @@ from qingji.accounts.models import User
 from qingji.accounts.roles import has_capability
 from qingji.audit.services import audit_log
 from qingji.ledger.models import Case
+from qingji.ledger.services import require
 from qingji.organisations.models import Official, Org, OrgKind
 from qingji.organisations.selectors import visible_orgs
 from qingji.supervision.models import Notification, Rectification, Reminder
-
-
-def _require(actor, capability: str, org: Org | None = None) -> None:  # type: ignore[no-untyped-def]
-    if actor is None:
-        return
-    if not has_capability(actor, capability):
-        raise PermissionDenied(_("Your role does not allow this."))
-    if org is not None and not visible_orgs(actor).filter(pk=org.pk).exists():
-        raise PermissionDenied(_("This unit is outside your scope."))
-
 
 # ---------------------------------------------------------------- who is told
 
@@ -94,7 +85,7 @@ def reminder_create(
     response_due: dt.date, issuer: Org | None = None,
 ) -> Reminder:
     """催办: record a reminder to the case's unit. A letter's text becomes the letter document."""
-    _require(actor, "reminder.send", case.handling_org)
+    require(actor, "reminder.send", case.handling_org)
     issuer = issuer or (actor.org if actor is not None else None)
     if issuer is None:
         raise ValidationError({"issuer": _("Say who sends the reminder.")})
@@ -115,7 +106,7 @@ def reminder_create(
 
 @transaction.atomic
 def reminder_respond(*, actor, reminder: Reminder, response: str, responded_on: dt.date) -> Reminder:  # type: ignore[no-untyped-def]
-    _require(actor, "reminder.respond", reminder.case.handling_org)
+    require(actor, "reminder.respond", reminder.case.handling_org)
     if not response.strip():
         raise ValidationError({"response": _("Write the unit's response.")})
     if responded_on < reminder.sent_on:
@@ -175,7 +166,7 @@ def rectification_issue(
     case: Case | None = None, issuer: Org | None = None,
 ) -> Rectification:
     """限期整改: order a unit to fix a problem by a date."""
-    _require(actor, "rectification.issue", org)
+    require(actor, "rectification.issue", org)
     issuer = issuer or (actor.org if actor is not None else None)
     if issuer is None:
         raise ValidationError({"issuer": _("Say who issues the order.")})
@@ -196,7 +187,7 @@ def rectification_issue(
 @transaction.atomic
 def rectification_close(*, actor, order: Rectification, closed_on: dt.date, note: str) -> Rectification:  # type: ignore[no-untyped-def]
     """The issuer closes the order when the unit has fixed the problem."""
-    _require(actor, "rectification.issue", order.org)
+    require(actor, "rectification.issue", order.org)
     if actor is not None and not visible_orgs(actor).filter(pk=order.issuer_id).exists():
         raise PermissionDenied(_("Only the issuer closes the order."))
     if order.closed_on:

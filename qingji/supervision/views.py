@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,26 +20,14 @@ from qingji.supervision import selectors, services
 from qingji.supervision.forms import CloseForm, RectificationForm, ReminderForm, ResponseForm
 from qingji.supervision.scan import rules
 from qingji.supervision.tasks import remind_task
+from qingji.web.views_helpers import apply_errors, require_capability
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _require(request: HttpRequest, capability: str) -> None:
-    if not has_capability(request.user, capability):
-        raise PermissionDenied
-
-
-def _apply_errors(form, error: ValidationError) -> None:  # type: ignore[no-untyped-def]
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @login_required
 def deadlines(request: HttpRequest) -> HttpResponse:
-    _require(request, "supervision.view")
+    require_capability(request, "supervision.view")
     today = timezone.localdate()
     try:
         days = max(1, min(90, int(request.GET.get("days", rules()["due_soon_days"]))))
@@ -52,7 +40,7 @@ def deadlines(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def reminder_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "supervision.view")
+    require_capability(request, "supervision.view")
     reminders = selectors.visible_reminders(request.user)
     if request.GET.get("state") == "waiting":
         reminders = reminders.filter(responded_on__isnull=True)
@@ -64,7 +52,7 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def reminder_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = get_visible_case(request.user, case_pk)
-    _require(request, "reminder.send")
+    require_capability(request, "reminder.send")
     today = timezone.localdate()
     form = ReminderForm(request.POST or None, initial={"sent_on": today, "response_due": today + dt.timedelta(days=7),
                                                        "channel": "letter"})
@@ -72,7 +60,7 @@ def reminder_create(request: HttpRequest, case_pk: int) -> HttpResponse:
         try:
             reminder = services.reminder_create(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Reminder recorded."))
             return redirect("supervision:reminder", pk=reminder.pk)
@@ -82,7 +70,7 @@ def reminder_create(request: HttpRequest, case_pk: int) -> HttpResponse:
 @login_required
 def reminder_detail(request: HttpRequest, pk: int) -> HttpResponse:
     reminder = selectors.get_visible_reminder(request.user, pk)
-    _require(request, "supervision.view")
+    require_capability(request, "supervision.view")
     return render(request, "supervision/reminder.html", {
         "reminder": reminder, "today": timezone.localdate(),
         "form": ResponseForm(initial={"responded_on": timezone.localdate()}),
@@ -93,7 +81,7 @@ def reminder_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reminder_respond(request: HttpRequest, pk: int) -> HttpResponse:
     reminder = selectors.get_visible_reminder(request.user, pk)
-    _require(request, "reminder.respond")
+    require_capability(request, "reminder.respond")
     form = ResponseForm(request.POST)
     if form.is_valid():
         try:
@@ -109,7 +97,7 @@ def reminder_respond(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def reminder_letter(request: HttpRequest, pk: int) -> HttpResponse:
     reminder = selectors.get_visible_reminder(request.user, pk)
-    _require(request, "supervision.view")
+    require_capability(request, "supervision.view")
     response = HttpResponse(services.reminder_letter(reminder), content_type=DOCX)
     response["Content-Disposition"] = f"attachment; filename=reminder-{reminder.pk}.docx"
     audit_log(actor=request.user, action="reminder.letter", obj=reminder.case, after={"reminder": reminder.pk})
@@ -118,18 +106,18 @@ def reminder_letter(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def rectifications(request: HttpRequest) -> HttpResponse:
-    _require(request, "supervision.view")
+    require_capability(request, "supervision.view")
     can_issue = has_capability(request.user, "rectification.issue")
     today = timezone.localdate()
     form = RectificationForm(request.POST or None, orgs=visible_orgs(request.user),
                              initial={"issued_on": today, "due_on": today + dt.timedelta(days=30)})
     if request.method == "POST":
-        _require(request, "rectification.issue")
+        require_capability(request, "rectification.issue")
         if form.is_valid():
             try:
                 services.rectification_issue(actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Rectification order issued."))
                 return redirect("supervision:rectifications")
@@ -142,7 +130,7 @@ def rectifications(request: HttpRequest) -> HttpResponse:
 @require_POST
 def rectification_close(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(selectors.visible_rectifications(request.user), pk=pk)
-    _require(request, "rectification.issue")
+    require_capability(request, "rectification.issue")
     form = CloseForm(request.POST)
     if form.is_valid():
         try:
@@ -158,7 +146,7 @@ def rectification_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    _require(request, "supervision.view")
+    require_capability(request, "supervision.view")
     page = Paginator(selectors.notifications_for(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "supervision/notifications.html", {
         "page": page, "can_scan": has_capability(request.user, "supervision.scan")})
@@ -168,7 +156,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(selectors.notifications_for(request.user), pk=pk)
-    _require(request, "supervision.view")
+    require_capability(request, "supervision.view")
     services.notification_read(user=request.user, notification=notice)
     if notice.url and request.POST.get("open"):
         return redirect(notice.url)
@@ -178,7 +166,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def run_scan(request: HttpRequest) -> HttpResponse:
-    _require(request, "supervision.scan")
+    require_capability(request, "supervision.scan")
     result = remind_task.enqueue()
     audit_log(actor=request.user, action="supervision.scan_queued", object_type="scan",
               object_repr=str(timezone.localdate()))

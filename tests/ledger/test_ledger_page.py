@@ -54,7 +54,7 @@ def test_it_pages_fifty_cases_at_a_time_with_a_bounded_number_of_queries(client,
 def test_it_remembers_the_chosen_columns(client, users, city):
     make_case(city["QH-QY-FY"], ledger_no="QY-1", summary="独特的信访事项")
     client.force_login(users["court_a"])
-    client.post(reverse("ledger:columns"), {"columns": ["ledger_no", "status"]})
+    client.post(reverse("ledger:columns"), {"columns": ["ledger_no", "status", "no_such_column"]})
     assert LedgerPreference.objects.get(user=users["court_a"]).columns == ["ledger_no", "status"]
     body = client.get(reverse("ledger:list")).content.decode()
     assert "QY-1" in body and "独特的信访事项" not in body

@@ -39,7 +39,8 @@ def test_each_demo_administrator_enrols_at_first_sign_in(client, demo):
         signed_in = client.post(reverse("web:login"), {"username": username, "password": DEMO_PASSWORD})
         assert signed_in.status_code == 302
         assert client.get(reverse(page_name))["Location"] == reverse("security:otp_setup")
-        setup = client.get(reverse("security:otp_setup")).content.decode()
+        assert "<svg" not in client.get(reverse("security:otp_setup")).content.decode()
+        setup = client.post(reverse("security:otp_setup"), {"action": "start"}, follow=True).content.decode()
         key = setup.split('<code class="user-select-all">', 1)[1].split("</code>", 1)[0]
         assert "<svg" in setup and "管理员账号须使用双因素认证" in setup
         codes = client.post(reverse("security:otp_setup"), {"token": code_for(key)}).content.decode()
@@ -67,6 +68,8 @@ def test_the_demo_system_administrator_enrols_in_the_browser(page, demo):  # noq
     page.click("button[type=submit]")
     page.wait_for_url("**/account/two-factor/")
     assert "管理员账号须使用双因素认证" in page.inner_text("main")
+    page.click("button.otp-start")
+    page.wait_for_selector(".otp-qr svg")
     assert page.locator(".otp-qr svg").count() == 1
     key = page.inner_text("code.user-select-all")
     page.fill("#id_token", code_for(key))

@@ -20,6 +20,8 @@ def test_it_shows_the_full_id_number_with_a_reason_and_audits_it(client, users, 
     login(users["court_a"])
     refused = client.post(reverse("security:reveal", args=[person.pk]), {"field": "id_number"})
     assert refused.status_code == 400 and "620102199001011234" not in refused.content.decode()
+    other = client.post(reverse("security:reveal", args=[person.pk]), {"field": "name", "reason": "核对身份"})
+    assert other.status_code == 400 and "只能显示" in other.content.decode()
     shown = client.post(reverse("security:reveal", args=[person.pk]), {"field": "id_number", "reason": "核对身份"})
     assert "620102199001011234" in shown.content.decode()
     entry = AuditEntry.objects.get(action="pii.reveal")

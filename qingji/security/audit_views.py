@@ -15,11 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-<<<<<<< HEAD
-from qingji.accounts.roles import has_capability
 from qingji.audit.actions import action_choices, action_label, area_actions, area_choices
-=======
->>>>>>> wt-secsvc
 from qingji.audit.models import AuditEntry
 from qingji.audit.objects import entry_views
 from qingji.audit.services import audit_log, client_ip, verify_chain

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from qingji.audit.services import audit_log
+from qingji.security.audit_views import COLUMNS
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +20,9 @@ def test_the_csv_export_neutralises_formula_text_and_keeps_empty_cells_empty(cli
     login(users["auditor"])
     export = client.get(reverse("security:audit_export", args=["csv"]), {"action": "auth.locked_out"})
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"), newline="")))[1:]
-    objects = sorted(row[6] for row in rows)
+    column = {name: i for i, name in enumerate(COLUMNS)}
+    objects = sorted(row[column["object_repr"]] for row in rows)
     assert objects == sorted(["'\t=HYPERLINK(\"http://x\")", "'\r=1+2", "'-3", "'@SUM(A1)", "plain"])
     for row in rows:
-        user, object_id, unit, ip = row[2], row[5], row[7], row[8]
+        user, object_id, unit, ip = (row[column[c]] for c in ("actor_name", "object_id", "org_code", "ip"))
         assert (user, object_id, unit, ip) == ("", "", "", "")

@@ -3,13 +3,15 @@ spreadsheet (formula injection), so such text is written as an explicit text cel
 quote prefix: the value stays exactly what it was (the round trip is unchanged), but it is never
 evaluated, not even when the user edits the cell."""
 
+from typing import TypeGuard
+
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def is_formula_like(value: object) -> bool:
+def is_formula_like(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 

@@ -49,14 +49,14 @@ def campaign_list(request: AuthedRequest) -> HttpResponse:
     campaigns = selectors.visible_campaigns(request.user).order_by("-starts_on", "code")
     return render(request, "campaigns/list.html", {
         "campaigns": campaigns, "can_create": has_capability(request.user, "campaign.manage")
-        and request.user.org.is_committee})
+        and request.user.org is not None and request.user.org.is_committee})
 
 
 @login_required
 def campaign_create(request: AuthedRequest) -> HttpResponse:
     _require(request, "campaign.manage")
     organiser = request.user.org
-    if not organiser.is_committee:
+    if organiser is None or not organiser.is_committee:
         raise PermissionDenied
     form = CampaignForm(request.POST or None, organiser=organiser,
                         initial=CampaignForm.initial_for(None, timezone.localdate()))

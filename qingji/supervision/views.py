@@ -6,14 +6,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.forms import BaseForm
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qingji.accounts.http import AuthedRequest
 from qingji.accounts.roles import has_capability
 from qingji.audit.services import audit_log
+from qingji.ledger.models import Case
 from qingji.ledger.selectors import get_visible_case
 from qingji.organisations.selectors import visible_orgs
 from qingji.supervision import selectors, services
@@ -24,12 +27,12 @@ from qingji.supervision.tasks import remind_task
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _require(request: HttpRequest, capability: str) -> None:
+def _require(request: AuthedRequest, capability: str) -> None:
     if not has_capability(request.user, capability):
         raise PermissionDenied
 
 
-def _apply_errors(form, error: ValidationError) -> None:  # type: ignore[no-untyped-def]
+def _apply_errors(form: BaseForm, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -38,7 +41,7 @@ def _apply_errors(form, error: ValidationError) -> None:  # type: ignore[no-unty
 
 
 @login_required
-def deadlines(request: HttpRequest) -> HttpResponse:
+def deadlines(request: AuthedRequest) -> HttpResponse:
     _require(request, "supervision.view")
     today = timezone.localdate()
     try:
@@ -51,7 +54,7 @@ def deadlines(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def reminder_list(request: HttpRequest) -> HttpResponse:
+def reminder_list(request: AuthedRequest) -> HttpResponse:
     _require(request, "supervision.view")
     reminders = selectors.visible_reminders(request.user)
     if request.GET.get("state") == "waiting":
@@ -62,7 +65,7 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def reminder_create(request: HttpRequest, case_pk: int) -> HttpResponse:
+def reminder_create(request: AuthedRequest, case_pk: int) -> HttpResponse:
     case = get_visible_case(request.user, case_pk)
     _require(request, "reminder.send")
     today = timezone.localdate()
@@ -80,7 +83,7 @@ def reminder_create(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 
 @login_required
-def reminder_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def reminder_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     reminder = selectors.get_visible_reminder(request.user, pk)
     _require(request, "supervision.view")
     return render(request, "supervision/reminder.html", {
@@ -91,7 +94,7 @@ def reminder_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reminder_respond(request: HttpRequest, pk: int) -> HttpResponse:
+def reminder_respond(request: AuthedRequest, pk: int) -> HttpResponse:
     reminder = selectors.get_visible_reminder(request.user, pk)
     _require(request, "reminder.respond")
     form = ResponseForm(request.POST)
@@ -107,7 +110,7 @@ def reminder_respond(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def reminder_letter(request: HttpRequest, pk: int) -> HttpResponse:
+def reminder_letter(request: AuthedRequest, pk: int) -> HttpResponse:
     reminder = selectors.get_visible_reminder(request.user, pk)
     _require(request, "supervision.view")
     response = HttpResponse(services.reminder_letter(reminder), content_type=DOCX)
@@ -117,7 +120,7 @@ def reminder_letter(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def rectifications(request: HttpRequest) -> HttpResponse:
+def rectifications(request: AuthedRequest) -> HttpResponse:
     _require(request, "supervision.view")
     can_issue = has_capability(request.user, "rectification.issue")
     today = timezone.localdate()
@@ -140,7 +143,7 @@ def rectifications(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def rectification_close(request: HttpRequest, pk: int) -> HttpResponse:
+def rectification_close(request: AuthedRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(selectors.visible_rectifications(request.user), pk=pk)
     _require(request, "rectification.issue")
     form = CloseForm(request.POST)
@@ -157,7 +160,7 @@ def rectification_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: AuthedRequest) -> HttpResponse:
     _require(request, "supervision.view")
     page = Paginator(selectors.notifications_for(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "supervision/notifications.html", {
@@ -166,7 +169,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_read(request: AuthedRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(selectors.notifications_for(request.user), pk=pk)
     _require(request, "supervision.view")
     services.notification_read(user=request.user, notification=notice)
@@ -177,7 +180,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def run_scan(request: HttpRequest) -> HttpResponse:
+def run_scan(request: AuthedRequest) -> HttpResponse:
     _require(request, "supervision.scan")
     result = remind_task.enqueue()
     audit_log(actor=request.user, action="supervision.scan_queued", object_type="scan",
@@ -190,7 +193,7 @@ def run_scan(request: HttpRequest) -> HttpResponse:
     return redirect("supervision:notifications")
 
 
-def case_panel(request: HttpRequest, case) -> dict[str, object] | None:  # type: ignore[no-untyped-def]
+def case_panel(request: AuthedRequest, case: Case) -> dict[str, object] | None:
     """The case page's supervision card: its reminders, the campaigns it is in, and the remind button."""
     if not has_capability(request.user, "supervision.view"):
         return None

@@ -31,7 +31,8 @@ def export_start(user: User, filters: str) -> ExportJob:
     from qingji.exchange.tasks import run_export
 
     prune_exports()
-    job = ExportJob.objects.create(requested_by=user, filters=filters, title=export_title(user.org.name))
+    job = ExportJob.objects.create(requested_by=user, filters=filters,
+                                   title=export_title(user.org.name if user.org else ""))
     run_export.enqueue(job.pk)
     return job
 

@@ -151,7 +151,7 @@ def export_ledger(request: AuthedRequest) -> HttpResponseBase:
         job = export_start(request.user, request.GET.urlencode())
         return redirect("exchange:export_job", pk=job.pk)
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
-    count = export_cases(cases, handle, title=export_title(request.user.org.name))
+    count = export_cases(cases, handle, title=export_title(request.user.org.name if request.user.org else ""))
     handle.seek(0)
     audit_log(actor=request.user, action="export.ledger", object_type="case", object_repr=f"{count}",
               after={"rows": count, "filters": request.GET.urlencode()})

@@ -9,13 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from qingji.accounts.http import AuthedRequest
 from qingji.accounts.roles import has_capability
 from qingji.audit.models import AuditEntry
 from qingji.audit.services import audit_log, client_ip, verify_chain
@@ -36,7 +37,7 @@ class AuditFilterForm(BootstrapMixin, forms.Form):
                               widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
 
-def _require(request: HttpRequest) -> None:
+def _require(request: AuthedRequest) -> None:
     if not has_capability(request.user, "audit.view"):
         raise PermissionDenied
 
@@ -73,7 +74,7 @@ def _row(entry: AuditEntry) -> list[object]:
 
 
 @login_required
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthedRequest) -> HttpResponse:
     _require(request)
     form = AuditFilterForm(request.GET)
     page = Paginator(filtered_entries(form), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -84,7 +85,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def audit_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def audit_export(request: AuthedRequest, fmt: str) -> HttpResponse:
     _require(request)
     if fmt not in ("csv", "xlsx"):
         raise Http404

@@ -4,11 +4,12 @@ with a reason, each time written to the audit log."""
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qingji.accounts.http import AuthedRequest
 from qingji.accounts.roles import has_capability
 from qingji.audit.services import audit_log, client_ip
 from qingji.ledger.selectors import visible_petitioners
@@ -18,7 +19,7 @@ FIELDS = {"id_number", "phone"}
 
 @login_required
 @require_POST
-def reveal(request: HttpRequest, pk: int) -> HttpResponse:
+def reveal(request: AuthedRequest, pk: int) -> HttpResponse:
     if not has_capability(request.user, "pii.reveal"):
         raise PermissionDenied
     petitioner = get_object_or_404(visible_petitioners(request.user), pk=pk)

@@ -9,12 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qingji.accounts.http import AuthedRequest
 from qingji.accounts.models import User, UserSession
 from qingji.accounts.roles import has_capability
 from qingji.accounts.services import end_session
@@ -23,17 +25,17 @@ from qingji.organisations.selectors import visible_orgs
 from qingji.security.policy import policy_rows
 
 
-def _require(request: HttpRequest) -> None:
+def _require(request: AuthedRequest) -> None:
     if not has_capability(request.user, "security.manage"):
         raise PermissionDenied
 
 
-def _usernames_in_scope(user) -> set[str]:  # type: ignore[no-untyped-def]
+def _usernames_in_scope(user: User) -> set[str]:
     return set(User.objects.filter(org__in=visible_orgs(user)).values_list("username", flat=True))
 
 
 @login_required
-def policy(request: HttpRequest) -> HttpResponse:
+def policy(request: AuthedRequest) -> HttpResponse:
     _require(request)
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     scope = _usernames_in_scope(request.user)
@@ -46,7 +48,7 @@ def policy(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def unlock(request: HttpRequest) -> HttpResponse:
+def unlock(request: AuthedRequest) -> HttpResponse:
     _require(request)
     username = request.POST.get("username", "")
     if username not in _usernames_in_scope(request.user):
@@ -60,7 +62,7 @@ def unlock(request: HttpRequest) -> HttpResponse:
     return redirect("security:policy")
 
 
-def _sessions_in_scope(user):  # type: ignore[no-untyped-def]
+def _sessions_in_scope(user: User) -> QuerySet[UserSession]:
     """Sessions that are still alive (not expired by the idle timeout), of accounts in scope."""
     alive = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
     return UserSession.objects.filter(user__org__in=visible_orgs(user), session_key__in=alive) \
@@ -68,7 +70,7 @@ def _sessions_in_scope(user):  # type: ignore[no-untyped-def]
 
 
 @login_required
-def sessions(request: HttpRequest) -> HttpResponse:
+def sessions(request: AuthedRequest) -> HttpResponse:
     _require(request)
     return render(request, "security/sessions.html",
                   {"sessions": _sessions_in_scope(request.user),
@@ -77,7 +79,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def session_end(request: HttpRequest, pk: int) -> HttpResponse:
+def session_end(request: AuthedRequest, pk: int) -> HttpResponse:
     _require(request)
     row = get_object_or_404(_sessions_in_scope(request.user), pk=pk)
     with transaction.atomic():

@@ -22,6 +22,8 @@ from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from qingji.accounts.http import AuthedRequest
+from qingji.accounts.models import User
 from qingji.accounts.services import user_set_password
 from qingji.audit.services import audit_log, client_ip
 from qingji.security.policy import OTP_ENROLLED_KEY, otp_required, password_expired
@@ -52,7 +54,7 @@ def _next_url(request: HttpRequest) -> str:
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthedRequest) -> HttpResponse:
     user = request.user
     context = {
         "has_totp": user.totpdevice_set.filter(confirmed=True).exists(),
@@ -64,7 +66,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthedRequest) -> HttpResponse:
     user = request.user
     form = BootstrapPasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -81,7 +83,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     return render(request, "security/password_change.html", {"form": form, "reason": reason})
 
 
-def _new_recovery_codes(user) -> list[str]:  # type: ignore[no-untyped-def]
+def _new_recovery_codes(user: User) -> list[str]:
     """Replace the account's recovery codes with ten new single-use ones."""
     device, _created = StaticDevice.objects.get_or_create(user=user, name="recovery", defaults={"confirmed": True})
     device.token_set.all().delete()
@@ -91,7 +93,7 @@ def _new_recovery_codes(user) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 @login_required
-def otp_setup(request: HttpRequest) -> HttpResponse:
+def otp_setup(request: AuthedRequest) -> HttpResponse:
     user = request.user
     confirmed = user.totpdevice_set.filter(confirmed=True).first()
     if confirmed is not None and not user.is_verified():
@@ -122,7 +124,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def otp_verify(request: HttpRequest) -> HttpResponse:
+def otp_verify(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if user.is_verified() or not otp_required(user, request.session):
         return redirect(_next_url(request))
@@ -141,7 +143,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def recovery_codes(request: HttpRequest) -> HttpResponse:
+def recovery_codes(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not user.is_verified():
         return redirect("security:otp_verify")
@@ -153,7 +155,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def otp_disable(request: HttpRequest) -> HttpResponse:
+def otp_disable(request: AuthedRequest) -> HttpResponse:
     """Accounts outside the administrator roles may switch two-factor sign-in off again."""
     user = request.user
     if user.is_admin_role or not user.is_verified():

@@ -1,5 +1,7 @@
 """Accounts: every account belongs to one unit and has one role."""
 
+from collections.abc import Callable
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +21,9 @@ class User(AbstractUser):
     # changed at the next sign-in (accounts created or reset by an administrator).
     password_changed_at = models.DateTimeField(_("password changed"), null=True, blank=True)
     must_change_password = models.BooleanField(_("must change password"), default=False)
+    # Not a column: django-otp's OTPMiddleware sets it on the user of every request (whether this
+    # session has passed a second factor).
+    is_verified: Callable[[], bool]
 
     class Meta:
         verbose_name = _("account")

@@ -5,8 +5,15 @@ what the account may do inside that scope. The three administrator roles see no
 case content at all.
 """
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from qingji.accounts.models import User
 
 
 class Role(models.TextChoices):
@@ -65,7 +72,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 }
 
 
-def has_capability(user, capability: str) -> bool:  # type: ignore[no-untyped-def]
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+def has_capability(user: "User | AnonymousUser | None", capability: str) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
         return False
     return user.role in CAPABILITIES[capability]

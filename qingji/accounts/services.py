@@ -23,7 +23,7 @@ def _remember_password(user: User) -> None:
 
 @transaction.atomic
 def user_create(
-    *, actor, username: str, password: str, org: Org | None, role: str,  # type: ignore[no-untyped-def]
+    *, actor: User | None, username: str, password: str, org: Org | None, role: str,
     full_name: str = "", validate: bool = True, must_change_password: bool = False,
 ) -> User:
     """Create an account. Accounts an administrator creates pass must_change_password=True so the
@@ -42,7 +42,7 @@ def user_create(
 
 @transaction.atomic
 def user_set_password(
-    *, actor, user: User, password: str, validate: bool = True,  # type: ignore[no-untyped-def]
+    *, actor: User | None, user: User, password: str, validate: bool = True,
     must_change_password: bool = False,
 ) -> None:
     """Set a password. An administrator's reset passes must_change_password=True: the account's
@@ -59,7 +59,7 @@ def user_set_password(
 
 
 @transaction.atomic
-def user_set_active(*, actor, user: User, active: bool) -> User:  # type: ignore[no-untyped-def]
+def user_set_active(*, actor: User | None, user: User, active: bool) -> User:
     if actor is not None and actor.pk == user.pk:
         raise ValueError(_("You cannot deactivate your own account."))
     user.is_active = active
@@ -85,7 +85,7 @@ def end_user_sessions(user: User) -> int:
 
 
 @transaction.atomic
-def user_set_role(*, actor, user: User, role: str, org: Org | None = None) -> User:  # type: ignore[no-untyped-def]
+def user_set_role(*, actor: User | None, user: User, role: str, org: Org | None = None) -> User:
     """Change an account's role (and unit). Nobody changes their own role: separation of duties."""
     if actor is not None and actor.pk == user.pk:
         raise ValueError(_("You cannot change your own role."))

@@ -1,9 +1,13 @@
 """Password rules of the Level-3 baseline: at least three of four character classes."""
 
 import string
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from qingji.accounts.models import User
 
 
 def character_classes(password: str) -> int:
@@ -16,7 +20,7 @@ def character_classes(password: str) -> int:
 
 
 class CharacterClassValidator:
-    def validate(self, password: str, user=None) -> None:  # type: ignore[no-untyped-def]
+    def validate(self, password: str, user: "User | None" = None) -> None:
         if character_classes(password) < 3:
             raise ValidationError(
                 _("The password must mix at least three of: upper-case letters, lower-case letters, "
@@ -31,7 +35,7 @@ class CharacterClassValidator:
 class PasswordHistoryValidator:
     """Not one of the account's last QINGJI_PASSWORD_HISTORY passwords."""
 
-    def validate(self, password: str, user=None) -> None:  # type: ignore[no-untyped-def]
+    def validate(self, password: str, user: "User | None" = None) -> None:
         from django.conf import settings
         from django.contrib.auth.hashers import check_password
 

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Schema, Status
 
+from qingji.accounts.http import AuthedRequest
 from qingji.accounts.roles import has_capability
 from qingji.api.auth import AUTH
 from qingji.ledger.models import Case, WorkKind
@@ -100,7 +101,7 @@ def _case_out(case: Case) -> dict[str, Any]:
         "id": case.pk, "ledger_no": case.ledger_no, "summary": case.summary,
         "petitioners": [{"name": p.name, "id_number": mask_id_number(p.id_number), "phone": mask_phone(p.phone)}
                         for p in case.petitioners.all()],
-        "category": case.category.name if case.category_id else None, "source": case.source,
+        "category": case.category.name if case.category else None, "source": case.source,
         "status": case.status, "settlement_method": case.settlement_method,
         "handling_org": case.handling_org.code, "registered_on": case.registered_on, "deadline": case.deadline,
         "key_supervision": case.key_supervision, "flags": [f for f in Case.FLAGS if getattr(case, f)],
@@ -109,16 +110,16 @@ def _case_out(case: Case) -> dict[str, Any]:
 
 
 @api.get("/orgs", response=list[OrgOut], summary="Units in my scope")
-def list_orgs(request: HttpRequest) -> list[dict[str, Any]]:
+def list_orgs(request: AuthedRequest) -> list[dict[str, Any]]:
     return [
         {"code": o.code, "name": o.name, "kind": o.kind, "level": o.level, "region_code": o.region_code,
-         "superior": o.superior.code if o.superior_id else None}
+         "superior": o.superior.code if o.superior else None}
         for o in visible_orgs(request.user).select_related("superior")
     ]
 
 
 @api.get("/cases", response=CasePage, summary="The ledger: cases in my scope, filtered as on the ledger page")
-def list_cases(request: HttpRequest, page: int = 1, page_size: int = Query(50, le=MAX_PAGE_SIZE, ge=1)) -> dict:
+def list_cases(request: AuthedRequest, page: int = 1, page_size: int = Query(50, le=MAX_PAGE_SIZE, ge=1)) -> dict:
     from qingji.ledger.filters import apply_ledger_filters
 
     require_capability(request, "case.view")
@@ -131,7 +132,7 @@ def list_cases(request: HttpRequest, page: int = 1, page_size: int = Query(50, l
 
 
 @api.get("/cases/{case_id}", response=CaseDetailOut, summary="One case (404 outside my scope)")
-def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
+def get_case(request: AuthedRequest, case_id: int) -> dict[str, Any]:
     case = get_visible_case(request.user, case_id)
     responsibility = getattr(case, "responsibility", None)
     return {
@@ -143,7 +144,7 @@ def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
 
 
 @api.post("/cases/{case_id}/work-log", response={201: WorkLogOut}, summary="Record work on a case")
-def add_work_log(request: HttpRequest, case_id: int, payload: WorkLogIn) -> Status:
+def add_work_log(request: AuthedRequest, case_id: int, payload: WorkLogIn) -> Status:
     case = get_visible_case(request.user, case_id)
     entry = work_log_add(actor=request.user, case=case, kind=payload.kind, date=payload.date,
                          participants=payload.participants, content=payload.content)
@@ -151,7 +152,7 @@ def add_work_log(request: HttpRequest, case_id: int, payload: WorkLogIn) -> Stat
 
 
 @api.get("/reports/summary", summary="The summary report for my scope (spec/summary-report.md)")
-def report_summary(request: HttpRequest, as_of: dt.date | None = None, campaign: str | None = None) -> dict:
+def report_summary(request: AuthedRequest, as_of: dt.date | None = None, campaign: str | None = None) -> dict:
     from qingji.campaigns.models import Campaign
     from qingji.reports.selectors import summary
 

@@ -6,7 +6,7 @@ from qingji.audit.services import audit_log
 
 
 @transaction.atomic
-def api_token_create(*, actor, user: User, name: str) -> tuple[ApiToken, str]:  # type: ignore[no-untyped-def]
+def api_token_create(*, actor: User | None, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token; the secret is returned once and only its hash is kept."""
     secret = ApiToken.new_secret()
     token = ApiToken.objects.create(user=user, name=name, token_hash=hash_token(secret))
@@ -15,6 +15,6 @@ def api_token_create(*, actor, user: User, name: str) -> tuple[ApiToken, str]:  
 
 
 @transaction.atomic
-def api_token_revoke(*, actor, token: ApiToken) -> None:  # type: ignore[no-untyped-def]
+def api_token_revoke(*, actor: User | None, token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk).update(revoked=True)
     audit_log(actor=actor, action="api.token_revoke", obj=token)

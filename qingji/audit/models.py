@@ -1,5 +1,7 @@
 """The append-only audit log, each entry chained to the previous one by a hash."""
 
+from typing import Any, NoReturn
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -26,12 +28,12 @@ class AuditEntry(models.Model):
         ordering = ["-seq"]
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise RuntimeError("Audit entries are append-only.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise RuntimeError("Audit entries are append-only.")
 
 

@@ -12,14 +12,18 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from qingji.audit.actions import check_action
 from qingji.audit.models import AuditEntry, AuditHead
 from qingji.lib.bulk import insert_rows, insert_values
+
+if TYPE_CHECKING:
+    from qingji.accounts.models import User
 
 GENESIS = "0" * 64
 # The canonical JSON of a value in an entry's hash (`_digest` encodes the whole entry this way).
@@ -46,14 +50,14 @@ def _hashed_fields(entry: AuditEntry) -> dict[str, Any]:
     }
 
 
-def client_ip(request) -> str:  # type: ignore[no-untyped-def]
+def client_ip(request: HttpRequest | None) -> str:
     if request is None:
         return ""
     return str(request.META.get("REMOTE_ADDR", ""))[:45]
 
 
 def audit_log(
-    *, actor, action: str, obj: models.Model | None = None, object_type: str = "",  # type: ignore[no-untyped-def]
+    *, actor: "User | None", action: str, obj: models.Model | None = None, object_type: str = "",
     object_repr: str = "", before: Any = None, after: Any = None, ip: str = "",
 ) -> AuditEntry:
     """Append one entry to the chain (inside the caller's transaction: without a savepoint of its own, an
@@ -69,7 +73,7 @@ def audit_log(
 
 
 def audit_entry(
-    *, actor, action: str, obj: models.Model | None = None, object_type: str = "",  # type: ignore[no-untyped-def]
+    *, actor: "User | None", action: str, obj: models.Model | None = None, object_type: str = "",
     object_repr: str = "", before: Any = None, after: Any = None, ip: str = "",
 ) -> AuditEntry:
     """An entry not yet in the chain: for `audit_log_many`, which chains and writes many at once. Its action
@@ -80,7 +84,7 @@ def audit_entry(
         actor_id=getattr(actor, "pk", None),
         actor_name=getattr(actor, "username", "") if actor is not None else "",
         action=action,
-        object_type=object_type or (obj._meta.model_name if obj is not None else ""),
+        object_type=object_type or (obj._meta.model_name or "" if obj is not None else ""),
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
         object_repr=(object_repr or (str(obj) if obj is not None else ""))[:200],
         org_code=getattr(getattr(actor, "org", None), "code", "") or "",
@@ -126,7 +130,7 @@ _PAYLOAD = ('{"action":%s,"actor_id":%s,"actor_name":%s,"after":%s,"at":%s,"befo
 
 
 def audit_values(
-    *, actor, action: str, object_type: str, object_id: Any, object_repr: str,  # type: ignore[no-untyped-def]
+    *, actor: "User | None", action: str, object_type: str, object_id: Any, object_repr: str,
     before: Any = None, after: Any = None, ip: str = "", at: dt.datetime | None = None,
 ) -> tuple[Any, ...]:
     """An entry not yet in the chain, as a tuple in `VALUE_COLUMNS` order, for `audit_log_values`: what
@@ -162,7 +166,7 @@ def audit_head_locked() -> AuditHead:
 def audit_chain(head: AuditHead, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """The entries made by `audit_values` chained after the (locked) head, as rows in `ENTRY_COLUMNS` order;
     the head is moved along in memory, for the caller to save once the rows are inserted."""
-    text = json.encoder.encode_basestring  # type: ignore[attr-defined]
+    text = json.encoder.encode_basestring
     seq, prev_hash = head.seq, head.hash
     stamps: dict[dt.datetime, str] = {}
     chained = []

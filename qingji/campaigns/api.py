@@ -4,11 +4,11 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from qingji.accounts.http import AuthedRequest
 from qingji.campaigns import selectors
 from qingji.campaigns.bulletins import bulletin_issue
 from qingji.campaigns.models import Cadence
@@ -32,7 +32,7 @@ class IssueIn(Schema):
 
 
 @router.get("/campaigns", response=list[CampaignOut], summary="Campaigns in my scope (专项活动)")
-def list_campaigns(request: HttpRequest) -> list[dict[str, Any]]:
+def list_campaigns(request: AuthedRequest) -> list[dict[str, Any]]:
     require_capability(request, "campaign.view")
     return [{"code": c.code, "name": c.name, "organiser": c.organiser.code, "starts_on": c.starts_on,
              "ends_on": c.ends_on, "bulletin_cadence": c.bulletin_cadence}
@@ -40,7 +40,7 @@ def list_campaigns(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/campaigns/{code}/progress", response=dict, summary="Progress against the milestones")
-def campaign_progress(request: HttpRequest, code: str, as_of: dt.date | None = None) -> dict[str, Any]:
+def campaign_progress(request: AuthedRequest, code: str, as_of: dt.date | None = None) -> dict[str, Any]:
     campaign = selectors.get_visible_campaign(request.user, code)
     require_capability(request, "campaign.view")
     seen = selectors.progress(request.user, campaign, as_of or timezone.localdate())
@@ -57,14 +57,14 @@ def campaign_progress(request: HttpRequest, code: str, as_of: dt.date | None = N
 
 
 @router.get("/campaigns/{code}/bulletins/{number}", response=dict, summary="An issued bulletin, as frozen")
-def get_bulletin(request: HttpRequest, code: str, number: int) -> dict[str, Any]:
+def get_bulletin(request: AuthedRequest, code: str, number: int) -> dict[str, Any]:
     bulletin = selectors.get_visible_bulletin(request.user, code, number)
     require_capability(request, "campaign.view")
     return bulletin.snapshot
 
 
 @router.post("/campaigns/{code}/bulletins", response={201: dict}, summary="Issue the next bulletin (通报)")
-def issue_bulletin(request: HttpRequest, code: str, payload: IssueIn) -> Status:
+def issue_bulletin(request: AuthedRequest, code: str, payload: IssueIn) -> Status:
     campaign = selectors.get_visible_campaign(request.user, code)
     require_capability(request, "bulletin.issue")
     if not selectors.can_manage(request.user, campaign):
@@ -75,7 +75,7 @@ def issue_bulletin(request: HttpRequest, code: str, payload: IssueIn) -> Status:
 
 
 @router.get("/notifications", response=list[dict], summary="My notifications")
-def list_notifications(request: HttpRequest, unread: bool = False) -> list[dict[str, Any]]:
+def list_notifications(request: AuthedRequest, unread: bool = False) -> list[dict[str, Any]]:
     require_capability(request, "supervision.view")
     notices = request.user.notifications.all()
     if unread:

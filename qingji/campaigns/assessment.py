@@ -21,7 +21,7 @@ COMMENDATION_BONUS = Decimal(10)
 def lifecycle_sources() -> dict[str, Any]:
     """The lifecycle part's selectors, when it is installed."""
     try:
-        from qingji.lifecycle import selectors  # type: ignore[import-not-found]
+        from qingji.lifecycle import selectors
     except ImportError:
         return {}
     found = {}

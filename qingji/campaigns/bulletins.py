@@ -16,6 +16,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from qingji.accounts.models import User
 from qingji.audit.services import audit_log
 from qingji.campaigns.models import Bulletin, Cadence, Campaign, ExplanationTask
 from qingji.campaigns.selectors import milestone_in_force, next_milestone
@@ -105,7 +106,7 @@ def unit_head(org: Org) -> Official | None:
     return officials[0] if officials else None
 
 
-def _explanation_tasks(bulletin: Bulletin, actor) -> list[ExplanationTask]:  # type: ignore[no-untyped-def]
+def _explanation_tasks(bulletin: Bulletin, actor: User | None) -> list[ExplanationTask]:
     from qingji.supervision.services import notify, official_users
 
     campaign = bulletin.campaign
@@ -145,7 +146,7 @@ def _tell_units(bulletin: Bulletin) -> None:
 
 
 @transaction.atomic
-def bulletin_issue(*, actor, campaign: Campaign, as_of: dt.date, cadence: str | None = None) -> Bulletin:  # type: ignore[no-untyped-def]
+def bulletin_issue(*, actor: User | None, campaign: Campaign, as_of: dt.date, cadence: str | None = None) -> Bulletin:
     """Issue the next bulletin as of `as_of`; `cadence` switches the campaign's cadence from this one on."""
     require_manager(actor, campaign, "bulletin.issue")
     given, campaign = campaign, Campaign.objects.select_for_update().get(pk=campaign.pk)

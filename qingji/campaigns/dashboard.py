@@ -4,12 +4,13 @@ from typing import Any
 
 from django.utils import timezone
 
+from qingji.accounts.models import User
 from qingji.accounts.roles import has_capability
 from qingji.campaigns.selectors import progress, visible_campaigns
 from qingji.web.dashboard import Panel, register_panel
 
 
-def campaigns_panel(user) -> dict[str, Any] | None:  # type: ignore[no-untyped-def]
+def campaigns_panel(user: User) -> dict[str, Any] | None:
     if not has_capability(user, "campaign.view"):
         return None
     today = timezone.localdate()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from qingji.campaigns.models import DEFAULT_PHASES, DEFAULT_RULES, DEFAULT_WEIGHTS, Cadence, Campaign
 from qingji.ledger.models import Source
 from qingji.organisations.models import Org, OrgKind
-from qingji.web.forms import BootstrapMixin
+from qingji.web.forms import BootstrapMixin, model_choice_field
 
 DATE = {"type": "date"}
 WEIGHT_LABELS = {
@@ -102,7 +102,8 @@ class CampaignForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         from qingji.organisations.selectors import org_scope_q
 
-        self.fields["units"].queryset = Org.objects.filter(org_scope_q(organiser)).exclude(kind=OrgKind.COMMITTEE)
+        model_choice_field(self, "units").queryset = (Org.objects.filter(org_scope_q(organiser))
+                                                      .exclude(kind=OrgKind.COMMITTEE))
         for key, value in DEFAULT_WEIGHTS.items():
             self.fields[f"weight_{key}"] = forms.IntegerField(label=WEIGHT_LABELS[key], min_value=0, initial=value)
             self.fields[f"weight_{key}"].widget.attrs["class"] = "form-control form-control-sm"

@@ -8,7 +8,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
+from qingji.accounts.models import User
 from qingji.campaigns.models import Bulletin, Campaign, ExplanationTask, Milestone
+from qingji.ledger.models import Case
 from qingji.ledger.selectors import visible_cases, visible_unit_ids
 from qingji.organisations.models import Org
 from qingji.organisations.selectors import org_in_scope, visible_orgs
@@ -18,9 +20,9 @@ def _covers(committee: Org, org: Org) -> bool:
     return org_in_scope(org, committee)
 
 
-def visible_campaigns(user) -> QuerySet[Campaign]:  # type: ignore[no-untyped-def]
+def visible_campaigns(user: User) -> QuerySet[Campaign]:
     """Campaigns organised by a unit in the user's scope, or by a committee whose scope holds the user's unit."""
-    if not getattr(user, "is_authenticated", False) or user.org_id is None:
+    if not getattr(user, "is_authenticated", False) or user.org is None:
         return Campaign.objects.none()
     mine = visible_orgs(user).values_list("pk", flat=True)
     ids = [c.pk for c in Campaign.objects.select_related("organiser")
@@ -28,19 +30,19 @@ def visible_campaigns(user) -> QuerySet[Campaign]:  # type: ignore[no-untyped-de
     return Campaign.objects.filter(pk__in=ids).select_related("organiser")
 
 
-def get_visible_campaign(user, code: str) -> Campaign:  # type: ignore[no-untyped-def]
+def get_visible_campaign(user: User, code: str) -> Campaign:
     campaign = visible_campaigns(user).filter(code=code).first()
     if campaign is None:
         raise Http404
     return campaign
 
 
-def can_manage(user, campaign: Campaign) -> bool:  # type: ignore[no-untyped-def]
+def can_manage(user: User, campaign: Campaign) -> bool:
     """The organiser's own committee (or one above it) runs the campaign."""
     return visible_orgs(user).filter(pk=campaign.organiser_id).exists()
 
 
-def get_visible_bulletin(user, code: str, number: int) -> Bulletin:  # type: ignore[no-untyped-def]
+def get_visible_bulletin(user: User, code: str, number: int) -> Bulletin:
     campaign = get_visible_campaign(user, code)
     bulletin = campaign.bulletins.filter(number=number).first()
     if bulletin is None:
@@ -48,7 +50,7 @@ def get_visible_bulletin(user, code: str, number: int) -> Bulletin:  # type: ign
     return bulletin
 
 
-def visible_explanations(user) -> QuerySet[ExplanationTask]:  # type: ignore[no-untyped-def]
+def visible_explanations(user: User) -> QuerySet[ExplanationTask]:
     """A unit sees its own tasks; a committee those of the units in its scope."""
     return (ExplanationTask.objects.filter(org__in=visible_orgs(user))
             .select_related("org", "head", "campaign", "bulletin"))
@@ -68,7 +70,7 @@ def cases_needed(settled: int, total: int, target: Decimal) -> int:
     return max(0, math.ceil(Decimal(total) * target / 100 - settled))
 
 
-def campaign_cases(user, campaign: Campaign):  # type: ignore[no-untyped-def]
+def campaign_cases(user: User, campaign: Campaign) -> QuerySet[Case]:
     return visible_cases(user).filter(campaign_memberships__campaign=campaign)
 
 
@@ -92,7 +94,7 @@ def chart_days(campaign: Campaign, as_of: dt.date, points: int = 12) -> list[dt.
     return sorted(days)
 
 
-def progress(user, campaign: Campaign, as_of: dt.date) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def progress(user: User, campaign: Campaign, as_of: dt.date) -> dict[str, Any]:
     """The campaign as the user's scope sees it: the summary, each milestone met or missed, what the next one
     needs, each unit against the milestone in force. Every figure comes from the reports computation."""
     from qingji.reports.selectors import settlement_trend, summary
@@ -110,18 +112,18 @@ def progress(user, campaign: Campaign, as_of: dt.date) -> dict[str, Any]:  # typ
                      "met": meets(point, m.target_rate) if point else None})
     in_force = passed[-1] if passed else None
     coming = next((m for m in milestones if m.date > as_of), None)
-    units = []
+    unit_rows = []
     for row in report["by_org"]:
-        units.append({**row, "meets": meets(row, in_force.target_rate) if in_force else None,
+        unit_rows.append({**row, "meets": meets(row, in_force.target_rate) if in_force else None,
                       "needed": cases_needed(row["settled"], row["total"], coming.target_rate) if coming else None})
     return {
-        "report": report, "milestones": rows, "in_force": in_force, "next": coming, "units": units,
+        "report": report, "milestones": rows, "in_force": in_force, "next": coming, "units": unit_rows,
         "needed": cases_needed(report["settled"], report["total"], coming.target_rate) if coming else None,
         "behind": in_force is not None and report["total"] > 0 and not meets(report, in_force.target_rate),
     }
 
 
-def progress_chart(user, campaign: Campaign, as_of: dt.date, units: list[dict[str, Any]]) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def progress_chart(user: User, campaign: Campaign, as_of: dt.date, units: list[dict[str, Any]]) -> dict[str, Any]:
     """Actual settlement rate (all units and each unit) against the milestones, as an ECharts option. Each
     point is the reports computation as of that day (one grouped query gives every unit's figures)."""
     from qingji.reports import charts

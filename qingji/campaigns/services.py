@@ -7,9 +7,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from qingji.accounts.models import User
 from qingji.accounts.roles import has_capability
 from qingji.audit.services import audit_log
 from qingji.campaigns.models import (
@@ -18,6 +19,7 @@ from qingji.campaigns.models import (
     AssessmentVeto,
     Campaign,
     CampaignCase,
+    ExplanationTask,
     Milestone,
     Phase,
 )
@@ -29,7 +31,7 @@ from qingji.organisations.selectors import visible_orgs
 from qingji.reports.selectors import periods_as_of
 
 
-def require_manager(actor, campaign: Campaign | None = None, capability: str = "campaign.manage") -> None:  # type: ignore[no-untyped-def]
+def require_manager(actor: User | None, campaign: Campaign | None = None, capability: str = "campaign.manage") -> None:
     """`actor=None` is the system (commands, demo, tests)."""
     if actor is None:
         return
@@ -92,7 +94,7 @@ def _set_children(campaign: Campaign, phases: Sequence[tuple[str, dt.date, dt.da
 
 @transaction.atomic
 def campaign_create(
-    *, actor, code: str, name: str, organiser: Org, starts_on: dt.date, ends_on: dt.date,  # type: ignore[no-untyped-def]
+    *, actor: User | None, code: str, name: str, organiser: Org, starts_on: dt.date, ends_on: dt.date,
     cutoff_date: dt.date | None = None, sources: Sequence[str] = (), units: Sequence[Org] = (),
     phases: Sequence[tuple[str, dt.date, dt.date]] = (), milestones: Sequence[tuple[dt.date, Decimal]] = (),
     bulletin_cadence: str = "monthly", rules: dict[str, Any] | None = None, weights: dict[str, Any] | None = None,
@@ -118,7 +120,7 @@ def campaign_create(
 
 @transaction.atomic
 def campaign_update(
-    *, actor, campaign: Campaign, name: str, starts_on: dt.date, ends_on: dt.date,  # type: ignore[no-untyped-def]
+    *, actor: User | None, campaign: Campaign, name: str, starts_on: dt.date, ends_on: dt.date,
     cutoff_date: dt.date | None, sources: Sequence[str], units: Sequence[Org],
     phases: Sequence[tuple[str, dt.date, dt.date]], milestones: Sequence[tuple[dt.date, Decimal]],
     bulletin_cadence: str, rules: dict[str, Any], weights: dict[str, Any],
@@ -137,7 +139,7 @@ def campaign_update(
     return campaign
 
 
-def scope_matches(campaign: Campaign):  # type: ignore[no-untyped-def]
+def scope_matches(campaign: Campaign) -> QuerySet[Case]:
     """The cases the campaign's rules take in: in the organiser's scope and the chosen units, from the
     chosen sources, registered by the cut-off date and not settled as of it."""
     cases = cases_in_org_scope(campaign.organiser)
@@ -158,7 +160,7 @@ def scope_matches(campaign: Campaign):  # type: ignore[no-untyped-def]
 
 
 @transaction.atomic
-def campaign_apply_scope(*, actor, campaign: Campaign) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def campaign_apply_scope(*, actor: User | None, campaign: Campaign) -> dict[str, int]:
     """(Re)apply the scope rules: cases that match join; cases that joined by the rules and no longer match
     leave; cases added by hand stay."""
     require_manager(actor, campaign)
@@ -178,7 +180,7 @@ def campaign_apply_scope(*, actor, campaign: Campaign) -> dict[str, int]:  # typ
 
 
 @transaction.atomic
-def campaign_add_case(*, actor, campaign: Campaign, case: Case) -> CampaignCase:  # type: ignore[no-untyped-def]
+def campaign_add_case(*, actor: User | None, campaign: Campaign, case: Case) -> CampaignCase:
     """Add a case by hand (it stays when the rules are applied again)."""
     require_manager(actor, campaign)
     if not cases_in_org_scope(campaign.organiser).filter(pk=case.pk).exists():
@@ -193,7 +195,7 @@ def campaign_add_case(*, actor, campaign: Campaign, case: Case) -> CampaignCase:
 
 
 @transaction.atomic
-def campaign_remove_case(*, actor, campaign: Campaign, case: Case) -> None:  # type: ignore[no-untyped-def]
+def campaign_remove_case(*, actor: User | None, campaign: Campaign, case: Case) -> None:
     require_manager(actor, campaign)
     deleted, _n = campaign.memberships.filter(case=case).delete()
     if deleted:
@@ -201,7 +203,7 @@ def campaign_remove_case(*, actor, campaign: Campaign, case: Case) -> None:  # t
 
 
 @transaction.atomic
-def veto_record(*, actor, campaign: Campaign, org: Org, reason: str) -> AssessmentVeto:  # type: ignore[no-untyped-def]
+def veto_record(*, actor: User | None, campaign: Campaign, org: Org, reason: str) -> AssessmentVeto:
     """一票否决: void the unit's rating in this campaign, with the reason."""
     require_manager(actor, campaign, "assessment.veto")
     if not reason.strip():
@@ -213,7 +215,7 @@ def veto_record(*, actor, campaign: Campaign, org: Org, reason: str) -> Assessme
 
 
 @transaction.atomic
-def veto_withdraw(*, actor, campaign: Campaign, org: Org) -> None:  # type: ignore[no-untyped-def]
+def veto_withdraw(*, actor: User | None, campaign: Campaign, org: Org) -> None:
     require_manager(actor, campaign, "assessment.veto")
     deleted, _n = AssessmentVeto.objects.filter(campaign=campaign, org=org).delete()
     if deleted:
@@ -221,7 +223,8 @@ def veto_withdraw(*, actor, campaign: Campaign, org: Org) -> None:  # type: igno
 
 
 @transaction.atomic
-def explanation_submit(*, actor, task, text: str, submitted_on: dt.date):  # type: ignore[no-untyped-def]
+def explanation_submit(*, actor: User | None, task: ExplanationTask, text: str,
+                       submitted_on: dt.date) -> ExplanationTask:
     """书面说明: the unit submits its head's written explanation; the task is then done."""
     from qingji.campaigns.models import ExplanationStatus
 

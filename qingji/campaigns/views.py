@@ -6,18 +6,20 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qingji.accounts.http import AuthedRequest
 from qingji.accounts.roles import has_capability
 from qingji.audit.services import audit_log
 from qingji.campaigns import assessment as assessment_module
 from qingji.campaigns import selectors, services
 from qingji.campaigns.bulletins import bulletin_issue, next_bulletin_due
 from qingji.campaigns.forms import CampaignForm, ExplanationForm, IssueForm
+from qingji.campaigns.models import Campaign
 from qingji.campaigns.render import bulletin_docx
 from qingji.ledger.models import Case, Source
 from qingji.ledger.selectors import visible_cases
@@ -26,7 +28,7 @@ from qingji.web.views_helpers import require_capability
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _as_of(request: HttpRequest) -> dt.date:
+def _as_of(request: AuthedRequest) -> dt.date:
     try:
         return dt.date.fromisoformat(request.GET.get("as_of", ""))
     except ValueError:
@@ -38,19 +40,19 @@ def _error_text(error: ValidationError) -> str:
 
 
 @login_required
-def campaign_list(request: HttpRequest) -> HttpResponse:
+def campaign_list(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "campaign.view")
     campaigns = selectors.visible_campaigns(request.user).order_by("-starts_on", "code")
     return render(request, "campaigns/list.html", {
         "campaigns": campaigns, "can_create": has_capability(request.user, "campaign.manage")
-        and request.user.org.is_committee})
+        and request.user.org is not None and request.user.org.is_committee})
 
 
 @login_required
-def campaign_create(request: HttpRequest) -> HttpResponse:
+def campaign_create(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "campaign.manage")
     organiser = request.user.org
-    if not organiser.is_committee:
+    if organiser is None or not organiser.is_committee:
         raise PermissionDenied
     form = CampaignForm(request.POST or None, organiser=organiser,
                         initial=CampaignForm.initial_for(None, timezone.localdate()))
@@ -67,7 +69,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def campaign_edit(request: HttpRequest, code: str) -> HttpResponse:
+def campaign_edit(request: AuthedRequest, code: str) -> HttpResponse:
     campaign = selectors.get_visible_campaign(request.user, code)
     require_capability(request, "campaign.manage")
     if not selectors.can_manage(request.user, campaign):
@@ -86,7 +88,7 @@ def campaign_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
+def campaign_detail(request: AuthedRequest, code: str) -> HttpResponse:
     campaign = selectors.get_visible_campaign(request.user, code)
     require_capability(request, "campaign.view")
     as_of = _as_of(request)
@@ -104,7 +106,7 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
     })
 
 
-def _managed(request: HttpRequest, code: str, capability: str = "campaign.manage"):  # type: ignore[no-untyped-def]
+def _managed(request: AuthedRequest, code: str, capability: str = "campaign.manage") -> Campaign:
     campaign = selectors.get_visible_campaign(request.user, code)
     require_capability(request, capability)
     if not selectors.can_manage(request.user, campaign):
@@ -114,7 +116,7 @@ def _managed(request: HttpRequest, code: str, capability: str = "campaign.manage
 
 @login_required
 @require_POST
-def apply_scope(request: HttpRequest, code: str) -> HttpResponse:
+def apply_scope(request: AuthedRequest, code: str) -> HttpResponse:
     campaign = _managed(request, code)
     result = services.campaign_apply_scope(actor=request.user, campaign=campaign)
     messages.success(request, _("Scope rules applied: %(added)d cases joined, %(removed)d left; %(total)d cases in "
@@ -122,13 +124,13 @@ def apply_scope(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("campaigns:detail", code=campaign.code)
 
 
-def _case_by_number(request: HttpRequest) -> Case | None:
+def _case_by_number(request: AuthedRequest) -> Case | None:
     return visible_cases(request.user).filter(ledger_no=request.POST.get("ledger_no", "").strip()).first()
 
 
 @login_required
 @require_POST
-def add_case(request: HttpRequest, code: str) -> HttpResponse:
+def add_case(request: AuthedRequest, code: str) -> HttpResponse:
     campaign = _managed(request, code)
     case = _case_by_number(request)
     if case is None:
@@ -144,7 +146,7 @@ def add_case(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def remove_case(request: HttpRequest, code: str) -> HttpResponse:
+def remove_case(request: AuthedRequest, code: str) -> HttpResponse:
     campaign = _managed(request, code)
     case = _case_by_number(request)
     if case is not None:
@@ -155,7 +157,7 @@ def remove_case(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def issue(request: HttpRequest, code: str) -> HttpResponse:
+def issue(request: AuthedRequest, code: str) -> HttpResponse:
     campaign = _managed(request, code, "bulletin.issue")
     form = IssueForm(request.POST)
     if not form.is_valid():
@@ -172,7 +174,7 @@ def issue(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def bulletin_detail(request: HttpRequest, code: str, number: int) -> HttpResponse:
+def bulletin_detail(request: AuthedRequest, code: str, number: int) -> HttpResponse:
     bulletin = selectors.get_visible_bulletin(request.user, code, number)
     require_capability(request, "campaign.view")
     return render(request, "campaigns/bulletin.html", {"bulletin": bulletin, "snapshot": bulletin.snapshot,
@@ -180,7 +182,7 @@ def bulletin_detail(request: HttpRequest, code: str, number: int) -> HttpRespons
 
 
 @login_required
-def bulletin_download(request: HttpRequest, code: str, number: int) -> HttpResponse:
+def bulletin_download(request: AuthedRequest, code: str, number: int) -> HttpResponse:
     bulletin = selectors.get_visible_bulletin(request.user, code, number)
     require_capability(request, "campaign.view")
     response = HttpResponse(bulletin_docx(bulletin.snapshot), content_type=DOCX)
@@ -190,7 +192,7 @@ def bulletin_download(request: HttpRequest, code: str, number: int) -> HttpRespo
 
 
 @login_required
-def explanations(request: HttpRequest) -> HttpResponse:
+def explanations(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "campaign.view")
     tasks = selectors.visible_explanations(request.user)
     return render(request, "campaigns/explanations.html", {
@@ -200,7 +202,7 @@ def explanations(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def explanation_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def explanation_submit(request: AuthedRequest, pk: int) -> HttpResponse:
     task = selectors.visible_explanations(request.user).filter(pk=pk).first()
     if task is None:
         raise Http404
@@ -219,7 +221,7 @@ def explanation_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def assessment(request: HttpRequest, code: str) -> HttpResponse:
+def assessment(request: AuthedRequest, code: str) -> HttpResponse:
     campaign = selectors.get_visible_campaign(request.user, code)
     require_capability(request, "campaign.view")
     as_of = _as_of(request) if request.GET.get("as_of") else min(timezone.localdate(), campaign.ends_on)
@@ -231,7 +233,7 @@ def assessment(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def veto(request: HttpRequest, code: str) -> HttpResponse:
+def veto(request: AuthedRequest, code: str) -> HttpResponse:
     campaign = _managed(request, code, "assessment.veto")
     org = campaign.organiser.__class__.objects.filter(code=request.POST.get("org", "")).first()
     if org is None:

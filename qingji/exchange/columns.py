@@ -3,6 +3,9 @@
 from qingji.ledger.models import CaseStatus, SettlementMethod, Source, Stage
 from qingji.lib.tabular import Column
 
+# Each code's words in the workbook, the first the one written.
+Vocabulary = dict[str, tuple[str, ...]]
+
 FLAG_COLUMNS = {
     "beijing_petition": "进京访", "provincial_petition": "赴省访", "repeat_petition": "重信重访",
     "cross_jurisdiction": "三跨三分离", "discipline_related": "涉纪", "group_petition": "群体性",
@@ -41,7 +44,7 @@ COLUMNS = [
     Column("note", "备注"),
 ]
 
-SOURCES = {
+SOURCES: Vocabulary = {
     Source.CENTRAL_COMMITTEE: ("中央政法委交办", "中央政法委", "中央交办"),
     Source.PROVINCIAL_COMMITTEE: ("省委政法委交办", "省委政法委"),
     Source.CITY_COMMITTEE: ("市委政法委交办", "市委政法委"),
@@ -51,26 +54,26 @@ SOURCES = {
     Source.SELF_IDENTIFIED: ("自行排查", "自排", "自查"),
 }
 OPEN = "open"
-STATUSES = {
+STATUSES: Vocabulary = {
     OPEN: ("未结未息", "未化解"),
     CaseStatus.CLOSED_UNSETTLED: ("已结未息",),
     CaseStatus.CLOSED_SETTLED: ("已结已息", "已化解", "已息诉"),
 }
-METHODS = {
+METHODS: Vocabulary = {
     SettlementMethod.WRITTEN_PLEDGE: ("书面保证息诉罢访", "书面保证"),
     SettlementMethod.TERMINATED: ("批准终结", "终结", "省院批准终结"),
     SettlementMethod.OTHER: ("其他方式办结", "其他"),
 }
-STAGES = {
+STAGES: Vocabulary = {
     Stage.FILING: ("立案",), Stage.TRIAL: ("审判",), Stage.ENFORCEMENT: ("执行",), Stage.INVESTIGATION: ("侦查",),
     Stage.PROCURATORIAL: ("检察",), Stage.JUDICIAL_ADMIN: ("司法行政",), Stage.OTHER: ("其他",),
 }
-GENDERS = {"M": ("男",), "F": ("女",)}
+GENDERS: Vocabulary = {"M": ("男",), "F": ("女",)}
 
 
-def lookup(vocabulary: dict[str, tuple[str, ...]]) -> dict[str, str]:
+def lookup(vocabulary: Vocabulary) -> dict[str, str]:
     return {word: code for code, words in vocabulary.items() for word in words}
 
 
-def label_of(vocabulary: dict[str, tuple[str, ...]], code: str) -> str:
+def label_of(vocabulary: Vocabulary, code: str) -> str:
     return vocabulary[code][0] if code in vocabulary else ""

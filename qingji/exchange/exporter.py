@@ -73,7 +73,7 @@ def case_row(case: dict[str, Any], petitioners: list[tuple[Any, ...]], dockets: 
     return [values[c.field] for c in EXPORTED]
 
 
-def export_cases(cases: QuerySet[Case], out: Path | IO[bytes], *, title: str, full_pii: bool = False,
+def export_cases(cases: QuerySet[Case], out: Path | str | IO[bytes], *, title: str, full_pii: bool = False,
                  progress: Callable[[int], None] | None = None, progress_every: int = 1000) -> int:
     """Write the cases to `out`, streamed (lib/xlsxstream.py: flat memory at any size); returns the number of
     rows. `progress` is called with the rows written so far every `progress_every` rows."""

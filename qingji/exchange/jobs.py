@@ -10,6 +10,7 @@ from django.conf import settings
 from django.http import QueryDict
 from django.utils import timezone
 
+from qingji.accounts.models import User
 from qingji.audit.services import audit_log
 from qingji.exchange.exporter import export_cases, export_title
 from qingji.exchange.models import ExportJob, ExportStatus
@@ -25,12 +26,13 @@ def exports_dir() -> Path:
     return folder
 
 
-def export_start(user, filters: str) -> ExportJob:  # type: ignore[no-untyped-def]
+def export_start(user: User, filters: str) -> ExportJob:
     """Record an export of what the user's ledger page shows with these filters, and enqueue it."""
     from qingji.exchange.tasks import run_export
 
     prune_exports()
-    job = ExportJob.objects.create(requested_by=user, filters=filters, title=export_title(user.org.name))
+    job = ExportJob.objects.create(requested_by=user, filters=filters,
+                                   title=export_title(user.org.name if user.org else ""))
     run_export.enqueue(job.pk)
     return job
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
 
 from qingji.lib.problems import ProblemList
 from qingji.lib.tabular import normalise_header
@@ -30,7 +31,7 @@ def mark_problems(path: Path, problems: ProblemList, sheet: str | None = None) -
     return buffer.getvalue()
 
 
-def _header_columns(worksheet) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _header_columns(worksheet: Worksheet) -> dict[str, int]:
     """Header text → column number, from the first 15 rows (the importer found the header there)."""
     columns: dict[str, int] = {}
     for row in worksheet.iter_rows(min_row=1, max_row=15):

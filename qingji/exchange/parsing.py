@@ -277,6 +277,13 @@ child_main()
 """
 
 
+def _pipe(stream: IO[bytes] | None) -> IO[bytes]:
+    """One of the child's pipes (Popen leaves a stream None only where no pipe was asked for)."""
+    if stream is None:
+        raise RuntimeError("The workbook reader was started without a pipe.")
+    return stream
+
+
 class _ChildReader(RowReader):
     def __init__(self, source: Path, name: str, sheet: str | None, lookups: Lookups, problems: ProblemList,
                  batch_size: int) -> None:
@@ -292,8 +299,8 @@ class _ChildReader(RowReader):
         try:
             request = {"path": str(source), "name": name, "sheet": sheet, "lookups": lookups,
                        "batch_size": batch_size, "language": translation.get_language()}
-            pickle.dump(request, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)  # type: ignore[arg-type]
-            self.process.stdin.close()  # type: ignore[union-attr]
+            pickle.dump(request, _pipe(self.process.stdin), protocol=pickle.HIGHEST_PROTOCOL)
+            _pipe(self.process.stdin).close()
             kind, *header = self._receive()
             if kind == "table_error":
                 raise TableError(header[0])
@@ -304,7 +311,7 @@ class _ChildReader(RowReader):
 
     def _receive(self) -> tuple[Any, ...]:
         try:
-            message = pickle.load(self.process.stdout)  # type: ignore[arg-type]  # noqa: S301 - our own child
+            message = pickle.load(_pipe(self.process.stdout))  # noqa: S301 - our own child
         except EOFError:
             code = self.process.wait()
             raise RuntimeError(f"The workbook reader stopped unexpectedly (exit status {code}).") from None

@@ -3,10 +3,12 @@
 from pathlib import Path
 from typing import IO, Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
+from qingji.accounts.models import User
 from qingji.ledger.models import Case, MatterStage, UnderlyingMatter
 from qingji.lib.problems import ProblemList
 from qingji.lib.tabular import Column, read_table
@@ -99,21 +101,21 @@ def _action(text: str) -> tuple[str, str] | None | bool:
 
 
 GRADE_LABELS = {1: "一类", 2: "二类", 3: "三类"}
-ACTION_LABELS = {kind: word for word, kind in ACTIONS.items()}
-STAGE_LABELS = {stage: word for word, stage in STAGES.items()}
+ACTION_LABELS: dict[str, str] = {kind: word for word, kind in ACTIONS.items()}
+STAGE_LABELS: dict[str, str] = {stage: word for word, stage in STAGES.items()}
 
 
-def review_export_rows(cases) -> list[list[Any]]:  # type: ignore[no-untyped-def]
+def review_export_rows(cases: QuerySet[Case]) -> list[list[Any]]:
     """The review sheet's rows for the exported cases, in the import format."""
     reviews = (QualityReview.objects.filter(matter__case__in=cases.values("pk"))
                .select_related("matter__case", "matter__org").prefetch_related("actions")
                .order_by("matter__case__ledger_no", "matter__docket_number"))
     return [[r.matter.case.ledger_no, r.matter.docket_number, STAGE_LABELS.get(r.matter.stage, ""),
-             r.matter.org.code if r.matter.org_id else "", GRADE_LABELS[r.grade], r.findings,
+             r.matter.org.code if r.matter.org else "", GRADE_LABELS[r.grade], r.findings,
              "、".join(f"{ACTION_LABELS[a.kind]}{a.person}" for a in r.actions.all()) or "否"] for r in reviews]
 
 
-def write_reviews(rows: list[dict[str, Any]], actor) -> None:  # type: ignore[no-untyped-def]
+def write_reviews(rows: list[dict[str, Any]], actor: User | None) -> None:
     """The sheet has no review date: a review of a concluded case counts from the day it was concluded
     (reviews are part of the work on a case), of an open case from the day of the import."""
     today = timezone.localdate()

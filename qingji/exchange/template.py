@@ -36,7 +36,7 @@ def _notes() -> dict[str, str]:
 
 def template_workbook() -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]  # the one sheet of a new workbook
     sheet.title = "台账"
     sheet.append([c.label for c in EXPORTED])
     for index in range(1, len(EXPORTED) + 1):

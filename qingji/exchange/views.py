@@ -9,13 +9,14 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qingji.accounts.http import AuthedRequest
 from qingji.audit.services import audit_log
 from qingji.exchange.exporter import export_cases, export_title
 from qingji.exchange.importer import import_ledger
@@ -45,7 +46,7 @@ def _imports_dir() -> Path:
     return folder
 
 
-def _stored(request: HttpRequest) -> Path | None:
+def _stored(request: AuthedRequest) -> Path | None:
     """The workbook this user uploaded for preview (random name, kept until imported or replaced)."""
     name = request.session.get(SESSION_KEY)
     path = _imports_dir() / name if name else None
@@ -53,7 +54,7 @@ def _stored(request: HttpRequest) -> Path | None:
 
 
 @login_required
-def import_page(request: HttpRequest) -> HttpResponse:
+def import_page(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "case.import")
     form = UploadForm(request.POST or None, request.FILES or None)
     context: dict[str, object] = {"form": form}
@@ -71,15 +72,14 @@ def import_page(request: HttpRequest) -> HttpResponse:
         (_imports_dir() / name).write_bytes(uploaded.read())
         request.session[SESSION_KEY] = name
         request.session["qingji_import_name"] = uploaded.name
-        context.update(_check(request))
-    elif _stored(request) and request.GET.get("preview"):
-        context.update(_check(request))
+        context.update(_check(request, _imports_dir() / name))
+    elif (stored := _stored(request)) and request.GET.get("preview"):
+        context.update(_check(request, stored))
     return render(request, "exchange/import.html", context)
 
 
-def _check(request: HttpRequest) -> dict[str, object]:
+def _check(request: AuthedRequest, path: Path) -> dict[str, object]:
     """A dry run of the stored workbook: the counts it would give, or every problem."""
-    path = _stored(request)
     try:
         result = import_ledger(path, path.name, actor=request.user, dry_run=True)
     except InputRejected as exc:
@@ -90,7 +90,7 @@ def _check(request: HttpRequest) -> dict[str, object]:
 
 
 @login_required
-def import_confirm(request: HttpRequest) -> HttpResponse:
+def import_confirm(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "case.import")
     if request.method != "POST":
         return redirect("exchange:import")
@@ -111,7 +111,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_marked(request: HttpRequest) -> HttpResponse:
+def import_marked(request: AuthedRequest) -> HttpResponse:
     """The uploaded workbook back, with each bad cell filled red and commented."""
     require_capability(request, "case.import")
     path = _stored(request)
@@ -128,7 +128,7 @@ def import_marked(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def template(request: HttpRequest) -> HttpResponse:
+def template(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "case.import")
     response = HttpResponse(template_workbook(), content_type=XLSX)
     response["Content-Disposition"] = "attachment; filename=ledger-template.xlsx"
@@ -136,7 +136,7 @@ def template(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export_ledger(request: HttpRequest) -> HttpResponse:
+def export_ledger(request: AuthedRequest) -> HttpResponseBase:
     """Export what the ledger page shows (same filters), masked. Up to QINGJI_EXPORT_SYNC_ROWS rows are
     written at once and streamed from a temporary file; more run in the background (export_job)."""
     require_capability(request, "case.export")
@@ -145,7 +145,7 @@ def export_ledger(request: HttpRequest) -> HttpResponse:
         job = export_start(request.user, request.GET.urlencode())
         return redirect("exchange:export_job", pk=job.pk)
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
-    count = export_cases(cases, handle, title=export_title(request.user.org.name))
+    count = export_cases(cases, handle, title=export_title(request.user.org.name if request.user.org else ""))
     handle.seek(0)
     audit_log(actor=request.user, action="export.ledger", object_type="case", object_repr=f"{count}",
               after={"rows": count, "filters": request.GET.urlencode()})
@@ -153,14 +153,14 @@ def export_ledger(request: HttpRequest) -> HttpResponse:
                         filename=f"ledger-{timezone.localdate():%Y%m%d}.xlsx")
 
 
-def _own_job(request: HttpRequest, pk: int) -> ExportJob:
+def _own_job(request: AuthedRequest, pk: int) -> ExportJob:
     """The requester's own export; anyone else's is 404."""
     require_capability(request, "case.export")
     return get_object_or_404(ExportJob, pk=pk, requested_by=request.user)
 
 
 @login_required
-def export_job(request: HttpRequest, pk: int) -> HttpResponse:
+def export_job(request: AuthedRequest, pk: int) -> HttpResponse:
     """A background export's progress (the page polls itself with htmx) and, when done, its download link."""
     job = _own_job(request, pk)
     template = "exchange/_export_job.html" if request.htmx else "exchange/export_job.html"
@@ -168,7 +168,7 @@ def export_job(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+def export_download(request: AuthedRequest, pk: int) -> FileResponse:
     job = _own_job(request, pk)
     path = export_file(job)
     if path is None:

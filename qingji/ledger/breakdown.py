@@ -1,5 +1,7 @@
 """The responsibility breakdown table (工作包案责任分解表) as a workbook."""
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -10,6 +12,9 @@ from openpyxl.styles import Alignment, Font
 from qingji.audit.services import audit_log
 from qingji.ledger.models import Case
 from qingji.lib.spreadsheet import safe_row
+
+if TYPE_CHECKING:
+    from qingji.accounts.models import User
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -30,7 +35,7 @@ def breakdown_row(case: Case) -> list[object]:
             str(r.watch_officer or ""), str(r.head_of_unit or ""), r.plan, r.deadline, r.goal]
 
 
-def breakdown_workbook(user, cases: QuerySet[Case]) -> HttpResponse:  # type: ignore[no-untyped-def]
+def breakdown_workbook(user: "User", cases: QuerySet[Case]) -> HttpResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Responsibility breakdown"))
     title = WriteOnlyCell(sheet, value=_("Responsibility breakdown of backlog petition cases"))

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from qingji.ledger.models import CaseStatus, Category, RecordSource, SettlementMethod, Source, Stage, WorkKind
+from qingji.ledger.models import Case, CaseStatus, Category, RecordSource, SettlementMethod, Source, Stage, WorkKind
 from qingji.ledger.services import (
     aid_add,
     case_register,
@@ -93,7 +93,7 @@ def load() -> None:
         _demo_case(rng, today, index, units[UNITS[index % len(UNITS)]], categories, status, method)
 
 
-def _demo_case(rng: random.Random, today: dt.date, index: int, org: Org, categories: dict,  # type: ignore[type-arg]
+def _demo_case(rng: random.Random, today: dt.date, index: int, org: Org, categories: dict,
                status: str, method: str) -> None:
     summary, category, stage = MATTERS[index % len(MATTERS)]
     source = SOURCES[index % len(SOURCES)]
@@ -134,7 +134,7 @@ def _demo_case(rng: random.Random, today: dt.date, index: int, org: Org, categor
         PLANNED.append((case.pk, status, method, closed))
 
 
-def _assign(rng: random.Random, case, org: Org, registered: dt.date, today: dt.date, index: int) -> None:  # type: ignore[no-untyped-def]
+def _assign(rng: random.Random, case: Case, org: Org, registered: dt.date, today: dt.date, index: int) -> None:
     officials = list(Official.objects.filter(org=org))
     lead, *others = officials
     # Deadlines spread around today: some overdue, some due within the week, most later.
@@ -147,7 +147,7 @@ def _assign(rng: random.Random, case, org: Org, registered: dt.date, today: dt.d
     )
 
 
-def _work(rng: random.Random, case, registered: dt.date, today: dt.date) -> None:  # type: ignore[no-untyped-def]
+def _work(rng: random.Random, case: Case, registered: dt.date, today: dt.date) -> None:
     for step in range(rng.randrange(2, 6)):
         kind, content = WORK[(step + case.pk) % len(WORK)]
         day = min(today, registered + dt.timedelta(days=5 + step * 9))

@@ -10,6 +10,7 @@ import datetime as dt
 
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,13 +24,14 @@ from qingji.ledger.models import (
     SettlementMethod,
     Source,
     StatusPeriod,
+    case_field_label,
 )
 
 DUE_SOON_DAYS = 7
 STATUS_CHOICES = [("open", _("Open (not concluded)")), *CaseStatus.choices]
 DEADLINE_CHOICES = [("overdue", _("Overdue")), ("due7", _("Due within 7 days")), ("on_time", _("On time"))]
 KEY_SUPERVISION_CHOICES = [("", _("Any")), ("yes", _("Under key supervision")), ("no", _("Not under key supervision"))]
-FLAG_CHOICES = [(flag, Case._meta.get_field(flag).verbose_name) for flag in CASE_FLAGS]
+FLAG_CHOICES = [(flag, case_field_label(flag)) for flag in CASE_FLAGS]
 
 # Sort keys the page offers: parameter value → ORDER BY (the id makes the order total).
 SORTS: dict[str, tuple[str, ...]] = {
@@ -163,8 +165,6 @@ def search_cases(queryset: QuerySet[Case], text: str) -> QuerySet[Case]:
     return queryset
 
 
-def _fts_ids(word: str):  # type: ignore[no-untyped-def]
-    from django.db.models.expressions import RawSQL
-
+def _fts_ids(word: str) -> RawSQL:
     quoted = '"' + word.replace('"', '""') + '"'
     return RawSQL("SELECT rowid FROM ledger_case_fts WHERE ledger_case_fts MATCH %s", [quoted])

@@ -1,6 +1,7 @@
 """Forms of the ledger pages. They validate input; the services do the writing."""
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -17,9 +18,10 @@ from qingji.ledger.models import (
     Source,
     Stage,
     WorkKind,
+    case_field_label,
 )
 from qingji.organisations.models import Official, Org
-from qingji.web.forms import BootstrapMixin
+from qingji.web.forms import BootstrapMixin, model_choice_field
 
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 SPLIT = str.maketrans({c: "\n" for c in "、,，;；"})
@@ -53,16 +55,16 @@ class CaseForm(BootstrapMixin, forms.Form):
     key_supervision = forms.CharField(label=_("Key supervision by"), required=False, max_length=50,
                                       help_text=_("e.g. 省委政法委; blank when none"))
     flags = forms.MultipleChoiceField(label=_("Flags"), required=False, widget=forms.CheckboxSelectMultiple,
-                                      choices=[(f, Case._meta.get_field(f).verbose_name) for f in CASE_FLAGS])
+                                      choices=[(f, case_field_label(f)) for f in CASE_FLAGS])
     docket_numbers = forms.CharField(label=_("Docket numbers"), required=False,
                                      widget=forms.Textarea(attrs={"rows": 2}),
                                      help_text=_("One per line, or separated by 、"))
     deadline = forms.DateField(label=_("Deadline"), required=False, widget=DATE)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, orgs: QuerySet[Org], **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, orgs: QuerySet[Org], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["handling_org"].queryset = orgs.exclude(kind="committee")
+        model_choice_field(self, "handling_org").queryset = orgs.exclude(kind="committee")
 
     def clean_docket_numbers(self) -> list[str]:
         return split_lines(self.cleaned_data.get("docket_numbers", ""))
@@ -71,7 +73,7 @@ class CaseForm(BootstrapMixin, forms.Form):
 class CaseEditForm(CaseForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["ledger_no"]
 
@@ -99,7 +101,7 @@ class ResponsibilityForm(BootstrapMixin, forms.Form):
     deadline = forms.DateField(label=_("Deadline"), widget=DATE)
     goal = forms.CharField(label=_("Goal"), widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, case: Case, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         chain = [case.handling_org_id]
         superior = case.handling_org.superior
@@ -108,7 +110,7 @@ class ResponsibilityForm(BootstrapMixin, forms.Form):
             superior = superior.superior
         officials = Official.objects.filter(Q(org_id__in=chain)).select_related("org").order_by("org__path", "name")
         for name in ("lead_official", "supervising_official", "handlers", "watch_officer", "head_of_unit"):
-            self.fields[name].queryset = officials
+            model_choice_field(self, name).queryset = officials
 
 
 class WorkLogForm(BootstrapMixin, forms.Form):

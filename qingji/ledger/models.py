@@ -1,11 +1,16 @@
 """The ledger (台账): petitioners, cases, responsibility, work log, aid, attachments, status history."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qingji.lib.pii import SealedCharField
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Source(models.TextChoices):
@@ -101,7 +106,8 @@ CASE_FLAGS = ("beijing_petition", "provincial_petition", "repeat_petition", "cro
 
 class Case(models.Model):
     ledger_no = models.CharField(_("ledger number"), max_length=50, unique=True)
-    petitioners = models.ManyToManyField(Petitioner, through="CasePetitioner", related_name="cases",
+    petitioners: "models.ManyToManyField[Petitioner, CasePetitioner]" = models.ManyToManyField(
+        Petitioner, through="CasePetitioner", related_name="cases",
                                          verbose_name=_("petitioners"))
     summary = models.TextField(_("petition matter"))
     category = models.ForeignKey(Category, verbose_name=_("category"), null=True, blank=True,
@@ -174,6 +180,15 @@ class Case(models.Model):
     @property
     def is_settled(self) -> bool:
         return self.status == CaseStatus.CLOSED_SETTLED
+
+
+def case_field_label(name: str) -> "StrOrPromise":
+    """The verbose name of one of the case's own fields (a flag, for choices and messages); the field
+    is looked up by name, where Django may also answer a relation, which has no verbose name."""
+    field = Case._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"Case.{name} is not a field")
+    return field.verbose_name
 
 
 class CasePetitioner(models.Model):

@@ -6,6 +6,7 @@ entries instead of every case in scope). Only what ledger/_table.html uses of Dj
 """
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +34,7 @@ class CappedPage:
     paginator: CappedPaginator
     _has_next: bool
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Any]:
         return iter(self.object_list)
 
     def __len__(self) -> int:

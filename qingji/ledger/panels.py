@@ -6,13 +6,17 @@ Parts register their cards in their AppConfig.ready().
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from qingji.accounts.http import AuthedRequest
+    from qingji.ledger.models import Case
 
 
 @dataclass(frozen=True)
 class CasePanel:
     template: str
-    context: Callable[[Any, Any], dict[str, Any] | None]
+    context: Callable[["AuthedRequest", "Case"], dict[str, Any] | None]
     order: int = 100
 
 
@@ -23,7 +27,7 @@ def register_case_panel(panel: CasePanel) -> None:
     _panels.append(panel)
 
 
-def case_panels(request, case) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+def case_panels(request: "AuthedRequest", case: "Case") -> list[dict[str, Any]]:
     shown = []
     for panel in sorted(_panels, key=lambda p: p.order):
         context = panel.context(request, case)

@@ -1,5 +1,7 @@
 """Scoped reads of the ledger. Every page, export, report and API call starts from `visible_cases`."""
 
+from typing import TYPE_CHECKING, Any
+
 from django.db.models import QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
@@ -7,6 +9,9 @@ from qingji.accounts.roles import has_capability
 from qingji.ledger.models import Case, Petitioner, StatusPeriod
 from qingji.organisations.models import Org
 from qingji.organisations.selectors import org_scope_q, visible_orgs
+
+if TYPE_CHECKING:
+    from qingji.accounts.models import User
 
 
 def _cases_of(orgs: QuerySet[Org] | list[Org]) -> QuerySet[Case]:
@@ -25,7 +30,7 @@ def cases_in_org_scope(org: Org) -> QuerySet[Case]:
     return Case.objects.filter(handling_org__in=Subquery(Org.objects.filter(org_scope_q(org)).values("id")))
 
 
-def visible_cases(user, orgs: list[Org] | None = None) -> QuerySet[Case]:  # type: ignore[no-untyped-def]
+def visible_cases(user: "User", orgs: list[Org] | None = None) -> QuerySet[Case]:
     """The cases `user` may see: none for administrators, else those of the units in scope.
     `orgs` is `list(visible_orgs(user))` when the caller has read it already."""
     if not has_capability(user, "case.view"):
@@ -33,7 +38,7 @@ def visible_cases(user, orgs: list[Org] | None = None) -> QuerySet[Case]:  # typ
     return _cases_of(orgs if orgs is not None else visible_orgs(user))
 
 
-def visible_unit_ids(user) -> list[int]:  # type: ignore[no-untyped-def]
+def visible_unit_ids(user: "User") -> list[int]:
     """The ids of the units whose cases `user` may see (`visible_cases` is exactly their cases): for the
     reports, which count by unit."""
     if not has_capability(user, "case.view"):
@@ -41,7 +46,7 @@ def visible_unit_ids(user) -> list[int]:  # type: ignore[no-untyped-def]
     return list(visible_orgs(user).order_by().values_list("id", flat=True))
 
 
-def get_visible_case(user, pk: int, *, for_update: bool = False) -> Case:  # type: ignore[no-untyped-def]
+def get_visible_case(user: "User", pk: int, *, for_update: bool = False) -> Case:
     """One case in scope, or Http404."""
     queryset = visible_cases(user).select_related("handling_org", "category")
     if for_update:
@@ -49,7 +54,7 @@ def get_visible_case(user, pk: int, *, for_update: bool = False) -> Case:  # typ
     return get_object_or_404(queryset, pk=pk)
 
 
-def visible_petitioners(user) -> QuerySet[Petitioner]:  # type: ignore[no-untyped-def]
+def visible_petitioners(user: "User") -> QuerySet[Petitioner]:
     """Petitioners of cases in scope."""
     return Petitioner.objects.filter(cases__in=Subquery(visible_cases(user).values("id"))).distinct()
 
@@ -58,9 +63,9 @@ def case_status_history(case: Case) -> QuerySet[StatusPeriod]:
     return case.status_periods.select_related("recorded_by").order_by("valid_from", "id")
 
 
-def case_timeline(case: Case) -> list[dict[str, object]]:
+def case_timeline(case: Case) -> list[dict[str, Any]]:
     """Work log, status changes, aid and attachments of one case, newest first (four queries)."""
-    events: list[dict[str, object]] = []
+    events: list[dict[str, Any]] = []
     for entry in case.work_log.select_related("recorded_by"):
         events.append({"date": entry.date, "type": "work", "object": entry})
     for period in case_status_history(case):
@@ -73,7 +78,7 @@ def case_timeline(case: Case) -> list[dict[str, object]]:
     return sorted(events, key=lambda e: (e["date"], order[str(e["type"])], e["object"].pk), reverse=True)
 
 
-def ledger_columns(user) -> list[str]:  # type: ignore[no-untyped-def]
+def ledger_columns(user: "User") -> list[str]:
     from qingji.ledger.models import DEFAULT_COLUMNS, LEDGER_COLUMNS, LedgerPreference
 
     preference = LedgerPreference.objects.filter(user=user).first()

@@ -6,17 +6,19 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.forms import BaseForm
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qingji.accounts.http import AuthedRequest
 from qingji.accounts.roles import has_capability
 from qingji.ledger import forms, services
 from qingji.ledger.filters import DEFAULT_SORT, apply_ledger_filters, ledger_filter_form
-from qingji.ledger.models import LEDGER_COLUMNS, Case
+from qingji.ledger.models import LEDGER_COLUMNS, Case, Petitioner, case_field_label
 from qingji.ledger.paging import capped_page
 from qingji.ledger.panels import case_panels
 from qingji.ledger.preferences import ledger_preference_set
@@ -35,7 +37,7 @@ from qingji.web.views_helpers import require_capability
 PAGE_SIZE = 50
 
 
-def _export_url(request: HttpRequest) -> str | None:
+def _export_url(request: AuthedRequest) -> str | None:
     """The exchange part's "export what I see" link, with the page's own filters."""
     try:
         return f"{reverse('exchange:export_ledger')}?{request.GET.urlencode()}"
@@ -44,7 +46,7 @@ def _export_url(request: HttpRequest) -> str | None:
 
 
 @login_required
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "case.view")
     orgs = list(visible_orgs(request.user))
     cases = apply_ledger_filters(visible_cases(request.user, orgs=orgs), request.GET)
@@ -76,19 +78,19 @@ def _petitioner_names(case_ids: list[int]) -> dict[int, list[str]]:
 
 @login_required
 @require_POST
-def save_columns(request: HttpRequest) -> HttpResponse:
+def save_columns(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "case.view")
     ledger_preference_set(user=request.user, columns=request.POST.getlist("columns"))
     return redirect(f"{reverse('ledger:list')}?{request.POST.get('query', '')}")
 
 
 @login_required
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     case = get_visible_case(request.user, pk)
     return render(request, "ledger/detail.html", _detail_context(request, case))
 
 
-def _detail_context(request: HttpRequest, case: Case, **forms_: object) -> dict[str, object]:
+def _detail_context(request: AuthedRequest, case: Case, **forms_: object) -> dict[str, object]:
     responsibility = getattr(case, "responsibility", None)
     today = timezone.localdate()
     return {
@@ -99,7 +101,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms_: object) -> dict[
         "timeline": case_timeline(case), "today": today,
         "days_left": (case.deadline - today).days if case.deadline else None,
         "overdue_days": (today - case.deadline).days if case.deadline else None,
-        "flags": [case._meta.get_field(f).verbose_name for f in Case.FLAGS if getattr(case, f)],
+        "flags": [case_field_label(f) for f in Case.FLAGS if getattr(case, f)],
         "can_edit": has_capability(request.user, "case.edit"),
         "can_assign": has_capability(request.user, "case.assign"),
         "can_work": has_capability(request.user, "case.record_work"),
@@ -111,7 +113,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms_: object) -> dict[
 
 
 @login_required
-def case_create(request: HttpRequest) -> HttpResponse:
+def case_create(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "case.register")
     orgs = visible_orgs(request.user)
     form = forms.CaseForm(request.POST or None, orgs=orgs, initial={"registered_on": timezone.localdate(),
@@ -141,7 +143,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _warn_terminated(request: HttpRequest, case: Case) -> None:
+def _warn_terminated(request: AuthedRequest, case: Case) -> None:
     """A terminated case is not handed down again: say so when its petitioner comes back."""
     earlier = (Case.objects.filter(petitioners__in=case.petitioners.all(), settlement_method="terminated")
                .exclude(pk=case.pk).distinct().order_by("closed_on"))
@@ -151,12 +153,13 @@ def _warn_terminated(request: HttpRequest, case: Case) -> None:
                          % {"no": old.ledger_no, "date": old.closed_on})
 
 
-def _chosen_petitioners(request: HttpRequest) -> list:
+def _chosen_petitioners(request: AuthedRequest) -> list[Petitioner]:
     ids = [int(i) for i in request.POST.getlist("petitioner") if i.isdigit()]
     return list(visible_petitioners(request.user).filter(pk__in=ids)) if ids else []
 
 
-def _register(request: HttpRequest, form, petitioner_form, chosen) -> Case | None:  # type: ignore[no-untyped-def]
+def _register(request: AuthedRequest, form: forms.CaseForm, petitioner_form: forms.PetitionerForm,
+              chosen: list[Petitioner]) -> Case | None:
     data = form.cleaned_data
     try:
         petitioners = chosen or [services.petitioner_create(actor=request.user, **petitioner_form.cleaned_data)]
@@ -172,14 +175,14 @@ def _register(request: HttpRequest, form, petitioner_form, chosen) -> Case | Non
         return None
 
 
-def _attach_errors(form, other, exc: ValidationError) -> None:  # type: ignore[no-untyped-def]
+def _attach_errors(form: BaseForm, other: BaseForm, exc: ValidationError) -> None:
     for field, errors in (exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]):
         target = form if field in form.fields or field is None else other
         target.add_error(field if field in target.fields else None, errors)
 
 
 @login_required
-def petitioner_search(request: HttpRequest) -> HttpResponse:
+def petitioner_search(request: AuthedRequest) -> HttpResponse:
     """Existing petitioners in scope by name or exact ID number, for the registration form."""
     require_capability(request, "case.register")
     text = request.GET.get("pq", "").strip()
@@ -192,7 +195,7 @@ def petitioner_search(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def case_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     case = get_visible_case(request.user, pk)
     require_capability(request, "case.edit")
     initial = {f: getattr(case, f) for f in ("summary", "category", "stage", "source", "first_petitioned_on",
@@ -212,18 +215,18 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Case saved."))
             return redirect("ledger:detail", pk=case.pk)
         except services.StaleCase as exc:
-            stale = [{"field": Case._meta.get_field(f).verbose_name, "mine": value,
+            stale = [{"field": case_field_label(f), "mine": value,
                       "current": getattr(exc.current, f)}
                      for f, value in changes.items() if getattr(exc.current, f) != value]
-            form.data = form.data.copy()
-            form.data["version"] = exc.current.version
+            form.data = data = request.POST.copy()
+            data["version"] = str(exc.current.version)
         except ValidationError as exc:
             _attach_errors(form, form, exc)
     return render(request, "ledger/edit.html", {"form": form, "case": case, "stale": stale})
 
 
 @login_required
-def assign(request: HttpRequest, pk: int) -> HttpResponse:
+def assign(request: AuthedRequest, pk: int) -> HttpResponse:
     case = get_visible_case(request.user, pk)
     require_capability(request, "case.assign")
     current = getattr(case, "responsibility", None)
@@ -243,44 +246,46 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "ledger/assign.html", {"form": form, "case": case})
 
 
-def _detail_fragment(request: HttpRequest, case: Case, **forms_: object) -> HttpResponse:
+def _detail_fragment(request: AuthedRequest, case: Case, **forms_: object) -> HttpResponse:
     case = get_visible_case(request.user, case.pk)
     return render(request, "ledger/_work.html", _detail_context(request, case, **forms_))
 
 
 @login_required
 @require_POST
-def add_work_log(request: HttpRequest, pk: int) -> HttpResponse:
+def add_work_log(request: AuthedRequest, pk: int) -> HttpResponse:
     case = get_visible_case(request.user, pk)
     require_capability(request, "case.record_work")
     form = forms.WorkLogForm(request.POST)
     if form.is_valid():
         try:
             services.work_log_add(actor=request.user, case=case, **form.cleaned_data)
-            form = None
         except ValidationError as exc:
             _attach_errors(form, form, exc)
+        else:
+            return _after_post(request, case, work_form=None)
     return _after_post(request, case, work_form=form)
 
 
 @login_required
 @require_POST
-def add_aid(request: HttpRequest, pk: int) -> HttpResponse:
+def add_aid(request: AuthedRequest, pk: int) -> HttpResponse:
     case = get_visible_case(request.user, pk)
     require_capability(request, "case.record_work")
     form = forms.AidForm(request.POST)
     if form.is_valid():
         try:
             services.aid_add(actor=request.user, case=case, **form.cleaned_data)
-            form = None
         except ValidationError as exc:
             _attach_errors(form, form, exc)
+        else:
+            return _after_post(request, case, aid_form=None)
     return _after_post(request, case, aid_form=form)
 
 
 @login_required
 @require_POST
-def add_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+def add_attachment(request: AuthedRequest, pk: int) -> HttpResponse:
     case = get_visible_case(request.user, pk)
     require_capability(request, "case.record_work")
     form = forms.AttachmentForm(request.POST, request.FILES)
@@ -288,13 +293,14 @@ def add_attachment(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.attachment_add(actor=request.user, case=case, uploaded=form.cleaned_data["file"],
                                     kind=form.cleaned_data["kind"])
-            form = None
         except ValidationError as exc:
             form.add_error("file", exc.messages)
+        else:
+            return _after_post(request, case, attachment_form=None)
     return _after_post(request, case, attachment_form=form)
 
 
-def _after_post(request: HttpRequest, case: Case, **forms_: object) -> HttpResponse:
+def _after_post(request: AuthedRequest, case: Case, **forms_: object) -> HttpResponse:
     """htmx gets the work panel back (with errors, or fresh forms); a plain POST is redirected."""
     if request.htmx:
         return _detail_fragment(request, case, **{k: v for k, v in forms_.items() if v is not None})
@@ -304,7 +310,7 @@ def _after_post(request: HttpRequest, case: Case, **forms_: object) -> HttpRespo
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+def attachment_download(request: AuthedRequest, pk: int, attachment_id: int) -> FileResponse:
     case = get_visible_case(request.user, pk)
     attachment = get_object_or_404(case.attachments, pk=attachment_id)
     from qingji.audit.services import audit_log
@@ -316,7 +322,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Ht
 
 
 @login_required
-def responsibility_table(request: HttpRequest) -> HttpResponse:
+def responsibility_table(request: AuthedRequest) -> HttpResponse:
     """工作包案责任分解表: one row per case with the five fixed items, grouped by unit."""
     require_capability(request, "case.view")
     cases = (apply_ledger_filters(visible_cases(request.user), request.GET)

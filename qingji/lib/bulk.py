@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     AutoField,
     BigAutoField,
@@ -24,6 +25,7 @@ from django.db.models import (
     DateField,
     DateTimeField,
     Field,
+    ForeignKey,
     IntegerField,
     JSONField,
     Model,
@@ -57,15 +59,15 @@ def insert_rows(model: type[Model], objects: Sequence[Any], *, batch_size: int =
                                      for o in objects[start:start + batch_size]])
 
 
-def _converter(field: Field, connection, now: dt.datetime) -> Callable[[Any], Any]:  # type: ignore[no-untyped-def]
+def _converter(field: Field, connection: BaseDatabaseWrapper, now: dt.datetime) -> Callable[[Any], Any]:
     """How one field's value goes into the INSERT: as it is, or as the backend adapts it (the same calls
     `get_db_prep_save` ends in, made directly). auto_now fields take `now`, one moment for the whole insert."""
     attname, ops = field.attname, connection.ops
-    if field.is_relation:
+    if isinstance(field, ForeignKey):  # the only concrete relation
         def related(obj: Any) -> Any:
             value = getattr(obj, attname)
-            if value is None and field.is_cached(obj):  # type: ignore[attr-defined]
-                target = field.get_cached_value(obj)  # type: ignore[attr-defined]
+            if value is None and field.is_cached(obj):
+                target = field.get_cached_value(obj)
                 value = target.pk if target is not None else None
             return value
         return related
@@ -79,8 +81,8 @@ def _converter(field: Field, connection, now: dt.datetime) -> Callable[[Any], An
         return lambda obj: ops.adapt_datefield_value(getattr(obj, attname))
     if kind is DateTimeField:
         return lambda obj: ops.adapt_datetimefield_value(getattr(obj, attname))
-    if kind is JSONField:
-        encoder = field.encoder  # type: ignore[attr-defined]
+    if type(field) is JSONField:
+        encoder = field.encoder
         return lambda obj: None if getattr(obj, attname) is None else ops.adapt_json_value(getattr(obj, attname),
                                                                                            encoder)
     return lambda obj: field.get_db_prep_save(getattr(obj, attname), connection)
@@ -98,7 +100,7 @@ def insert_values(model: type[Model], columns: Sequence[str], rows: Sequence[Seq
     if not rows:
         return
     connection = connections[router.db_for_write(model)]
-    fields = [model._meta.get_field(name) for name in columns]
+    fields = [_column_field(model, name) for name in columns]
     adapters = [(index, adapter) for index, field in enumerate(fields)
                 if (adapter := _value_adapter(field, connection)) is not None]
     if adapters:
@@ -123,6 +125,13 @@ def insert_values(model: type[Model], columns: Sequence[str], rows: Sequence[Seq
             sqlite3.Cursor.execute(raw, sql, [value for row in chunk for value in row])
 
 
+def _column_field(model: type[Model], name: str) -> Field:
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field):
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return field
+
+
 def _adapted(row: Sequence[Any], adapters: list[tuple[int, Callable[[Any], Any]]]) -> list[Any]:
     values = list(row)
     for index, adapt in adapters:
@@ -131,7 +140,7 @@ def _adapted(row: Sequence[Any], adapters: list[tuple[int, Callable[[Any], Any]]
     return values
 
 
-def _value_adapter(field: Field, connection) -> Callable[[Any], Any] | None:  # type: ignore[no-untyped-def]
+def _value_adapter(field: Field, connection: BaseDatabaseWrapper) -> Callable[[Any], Any] | None:
     """How a plain value of the field goes into an INSERT, or None when it goes as it is."""
     kind = type(field)
     if field.is_relation or kind in PLAIN or kind in (AutoField, BigAutoField):
@@ -213,7 +222,7 @@ class BackgroundWriter:
     def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
         self.close(raising=kind is None)
 
-    def _guard(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+    def _guard(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
         """Any other thread's query while calls are pending is a mistake of the caller's (a missing
         `sync()`): refused at once rather than interleaved with the writer's statements."""
         if threading.current_thread() is not self.thread and self.calls.unfinished_tasks:

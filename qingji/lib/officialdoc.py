@@ -20,6 +20,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
@@ -175,7 +176,7 @@ class OfficialDocument:
         self.blank()
 
     @staticmethod
-    def _cell(cell, text: str, bold: bool = False) -> None:  # type: ignore[no-untyped-def]
+    def _cell(cell: _Cell, text: str, bold: bool = False) -> None:
         paragraph = cell.paragraphs[0]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE

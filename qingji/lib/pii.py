@@ -2,6 +2,7 @@
 that stores ID numbers and phone numbers (encrypted at rest when a key is configured)."""
 
 import hmac
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -39,16 +40,16 @@ class SealedCharField(models.CharField):
     is configured (see qingji.lib.crypto), in which case they are sealed on the way in and
     opened on the way out; search uses the companion digest column, never this one."""
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 255)
         super().__init__(*args, **kwargs)
 
-    def from_db_value(self, value, expression, connection):  # type: ignore[no-untyped-def]
+    def from_db_value(self, value: str | None, expression: object, connection: object) -> str | None:
         from qingji.lib import crypto
 
         return crypto.open_value(value)
 
-    def get_prep_value(self, value):  # type: ignore[no-untyped-def]
+    def get_prep_value(self, value: Any) -> str | None:
         from qingji.lib import crypto
 
         value = super().get_prep_value(value)

@@ -4,13 +4,15 @@ test, for every export: in a workbook such text is an explicit text cell with Ex
 (the value stays exactly what it was, so the round trip is unchanged, but it is never evaluated,
 not even when the user edits the cell); a CSV has no cell types, so there it gets a leading quote."""
 
+from typing import TypeGuard
+
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def is_formula_like(value: object) -> bool:
+def is_formula_like(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 

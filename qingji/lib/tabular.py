@@ -12,7 +12,7 @@ import csv
 import datetime as dt
 import io
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -56,7 +56,7 @@ class Table:
     rows: Iterator[tuple[int, dict[str, Cell]]] = field(default_factory=lambda: iter(()))
 
 
-def _iter_sheet(source: Path | IO[bytes], name: str, sheet: str | None) -> Iterator[list[Cell]]:
+def _iter_sheet(source: Path | IO[bytes], name: str, sheet: str | None) -> Iterator[Sequence[Cell]]:
     streaming = not name.lower().endswith(".xls")
     try:
         workbook = (StreamingWorkbook if streaming else CalamineWorkbook).from_object(source)
@@ -72,13 +72,13 @@ def _iter_sheet(source: Path | IO[bytes], name: str, sheet: str | None) -> Itera
             _("The workbook has no sheet named “%(sheet)s” (it has: %(names)s).")
             % {"sheet": sheet, "names": "、".join(names)}
         )
-    if streaming:
-        yield from workbook.stream_sheet_by_name(chosen)  # type: ignore[union-attr]
+    if isinstance(workbook, StreamingWorkbook):
+        yield from workbook.stream_sheet_by_name(chosen)
     else:
         yield from workbook.get_sheet_by_name(chosen).iter_rows()
 
 
-def _iter_csv(data: bytes) -> Iterator[list[Cell]]:
+def _iter_csv(data: bytes) -> Iterator[Sequence[Cell]]:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -90,7 +90,7 @@ def _iter_csv(data: bytes) -> Iterator[list[Cell]]:
     yield from csv.reader(io.StringIO(text))
 
 
-def iter_raw_rows(source: Path | IO[bytes], name: str, sheet: str | None = None) -> Iterator[list[Cell]]:
+def iter_raw_rows(source: Path | IO[bytes], name: str, sheet: str | None = None) -> Iterator[Sequence[Cell]]:
     if name.lower().endswith(".csv"):
         data = source.read_bytes() if isinstance(source, Path) else source.read()
         return _iter_csv(data)
@@ -127,8 +127,8 @@ def read_table(
 
 
 def _table_from_header(
-    header_row: int, cells: list[Cell], columns: Sequence[Column], lookup: dict[str, Column],
-    raw: Iterator[list[Cell]], skip_fields: set[str],
+    header_row: int, cells: Sequence[Cell], columns: Sequence[Column], lookup: dict[str, Column],
+    raw: Iterator[Sequence[Cell]], skip_fields: set[str],
 ) -> Table:
     positions: dict[str, int] = {}
     labels: dict[str, str] = {}
@@ -147,7 +147,8 @@ def _table_from_header(
 
     fields, places = list(positions), list(positions.values())
     width = max(places, default=-1) + 1
-    pick = itemgetter(*places) if len(places) > 1 else (lambda row: (row[places[0]],)) if places else (lambda row: ())
+    pick: Callable[[Sequence[Cell]], Sequence[Cell]]
+    pick = itemgetter(*places) if len(places) > 1 else (lambda row: tuple(row[p] for p in places))
     checked = [i for i, f in enumerate(fields) if f not in skip_fields]
 
     def rows() -> Iterator[tuple[int, dict[str, Cell]]]:

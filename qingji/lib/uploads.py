@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 # Leading bytes → (content type, extensions it may carry).
@@ -30,7 +31,7 @@ ZIP_MAX_TOTAL_BYTES = 200 * 1024 * 1024
 ZIP_MAX_RATIO = 100
 
 
-def check_zip(uploaded) -> None:  # type: ignore[no-untyped-def]
+def check_zip(uploaded: UploadedFile) -> None:
     """Refuse archives that expand too far, hold too many entries, or nest other archives."""
     uploaded.seek(0)
     try:
@@ -61,13 +62,14 @@ def max_upload_bytes() -> int:
     return int(getattr(settings, "QINGJI_MAX_UPLOAD_MB", 20)) * 1024 * 1024
 
 
-def check_upload(uploaded) -> CheckedUpload:  # type: ignore[no-untyped-def]
+def check_upload(uploaded: UploadedFile) -> CheckedUpload:
     """Refuse files that are too large or whose content is not an allowed type."""
-    if uploaded.size > max_upload_bytes():
+    size = uploaded.size or 0
+    if size > max_upload_bytes():
         raise ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": max_upload_bytes() // 2**20})
-    if uploaded.size == 0:
+    if size == 0:
         raise ValidationError(_("The file is empty."))
-    name = uploaded.name.lower()
+    name = (uploaded.name or "").lower()
     extension = name[name.rfind("."):] if "." in name else ""
     uploaded.seek(0)
     head = uploaded.read(16)

@@ -3,10 +3,11 @@
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
+from qingji.accounts.http import AuthedRequest
+from qingji.ledger.models import Attachment, Case
 from qingji.ledger.selectors import get_visible_case, visible_cases
 from qingji.lifecycle import selectors, services
 from qingji.lifecycle.models import FollowUp, Proceeding
@@ -82,24 +83,24 @@ def _out(p: Proceeding) -> dict[str, Any]:
     }
 
 
-def _attachments(case, ids: list[int]) -> list:  # type: ignore[no-untyped-def]
+def _attachments(case: Case, ids: list[int]) -> list[Attachment]:
     return list(case.attachments.filter(pk__in=ids))
 
 
 @router.get("/cases/{case_id}/proceedings", response=list[ProceedingOut],
             summary="Closure requests and termination proposals of a case")
-def case_proceedings(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
+def case_proceedings(request: AuthedRequest, case_id: int) -> list[dict[str, Any]]:
     return [_out(p) for p in selectors.proceedings_of(get_visible_case(request.user, case_id))]
 
 
 @router.get("/approvals", response=list[ProceedingOut], summary="What waits for my decision")
-def pending_approvals(request: HttpRequest) -> list[dict[str, Any]]:
+def pending_approvals(request: AuthedRequest) -> list[dict[str, Any]]:
     require_capability(request, "case.view")
     return [_out(p) for p in selectors.pending_for(request.user)]
 
 
 @router.post("/cases/{case_id}/closure", response={201: ProceedingOut}, summary="Request closure (报结)")
-def request_closure(request: HttpRequest, case_id: int, payload: ClosureIn) -> Status:
+def request_closure(request: AuthedRequest, case_id: int, payload: ClosureIn) -> Status:
     case = get_visible_case(request.user, case_id)
     proceeding = services.closure_request(actor=request.user, case=case, method=payload.method,
                                           concluded_on=payload.concluded_on, note=payload.note,
@@ -108,7 +109,7 @@ def request_closure(request: HttpRequest, case_id: int, payload: ClosureIn) -> S
 
 
 @router.post("/cases/{case_id}/termination", response={201: ProceedingOut}, summary="Propose termination (终结)")
-def propose_termination(request: HttpRequest, case_id: int, payload: TerminationIn) -> Status:
+def propose_termination(request: AuthedRequest, case_id: int, payload: TerminationIn) -> Status:
     case = get_visible_case(request.user, case_id)
     proceeding = services.termination_propose(actor=request.user, case=case, note=payload.note,
                                               evidence=_attachments(case, payload.evidence))
@@ -117,7 +118,7 @@ def propose_termination(request: HttpRequest, case_id: int, payload: Termination
 
 @router.post("/proceedings/{proceeding_id}/decision", response=ProceedingOut,
              summary="Decide the current step (a step already decided by someone else is refused)")
-def decide(request: HttpRequest, proceeding_id: int, payload: DecisionIn) -> dict[str, Any]:
+def decide(request: AuthedRequest, proceeding_id: int, payload: DecisionIn) -> dict[str, Any]:
     proceeding = get_object_or_404(Proceeding.objects.select_related("case__handling_org"), pk=proceeding_id,
                                    case__in=visible_cases(request.user))
     decided = services.proceeding_decide(actor=request.user, proceeding=proceeding, step=payload.step,
@@ -127,7 +128,7 @@ def decide(request: HttpRequest, proceeding_id: int, payload: DecisionIn) -> dic
 
 
 @router.post("/cases/{case_id}/reopening", response={201: dict}, summary="Record a new petition (重新上访)")
-def reopen(request: HttpRequest, case_id: int, payload: ReopenIn) -> Status:
+def reopen(request: AuthedRequest, case_id: int, payload: ReopenIn) -> Status:
     case = get_visible_case(request.user, case_id)
     reopening = services.case_reopen(actor=request.user, case=case, petitioned_on=payload.petitioned_on,
                                      description=payload.description, channel=payload.channel)
@@ -135,7 +136,7 @@ def reopen(request: HttpRequest, case_id: int, payload: ReopenIn) -> Status:
 
 
 @router.post("/follow-ups/{follow_up_id}", response=dict, summary="Record a follow-up visit (回访)")
-def record_follow_up(request: HttpRequest, follow_up_id: int, payload: FollowUpIn) -> dict[str, Any]:
+def record_follow_up(request: AuthedRequest, follow_up_id: int, payload: FollowUpIn) -> dict[str, Any]:
     visit = get_object_or_404(FollowUp, pk=follow_up_id, case__in=visible_cases(request.user))
     visit = services.follow_up_record(actor=request.user, follow_up=visit, **payload.model_dump())
     return {"id": visit.pk, "case_id": visit.case_id, "done_on": visit.done_on, "result": visit.result}

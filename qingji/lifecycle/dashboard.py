@@ -5,17 +5,18 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qingji.accounts.models import User
 from qingji.lifecycle import policy, selectors
 from qingji.web.dashboard import Panel, register_panel
 
 
-def approvals_panel(user) -> dict[str, Any] | None:  # type: ignore[no-untyped-def]
+def approvals_panel(user: User) -> dict[str, Any] | None:
     if not any(policy.may_act(user, step) for step in policy.STEPS):
         return None
     return {"title": _("Pending approvals"), "pending": selectors.pending_for(user)[:20], "steps": policy.STEPS}
 
 
-def follow_ups_panel(user) -> dict[str, Any] | None:  # type: ignore[no-untyped-def]
+def follow_ups_panel(user: User) -> dict[str, Any] | None:
     visits = list(selectors.due_follow_ups(user)[:20])
     if not visits:
         return None

@@ -71,7 +71,7 @@ def load() -> None:
     _sample_check(today, committee)
 
 
-def _terminate(case: Case, closed: dt.date, leader, high_court) -> None:  # type: ignore[no-untyped-def]
+def _terminate(case: Case, closed: dt.date, leader: User | None, high_court: User | None) -> None:
     proceeding = termination_propose(
         actor=None, case=case, requested_on=closed - dt.timedelta(days=12), evidence_files=[_evidence("终结报告.pdf")],
         note="原审认定事实清楚、适用法律正确，已穷尽法律程序并进行公开听证，信访人诉求无理，申请依法终结。")
@@ -118,7 +118,7 @@ def _rebound(today: dt.date) -> None:
                     description="信访人以补偿款未足额到位为由，到省信访局上访。")
 
 
-def _sample_check(today: dt.date, committee) -> None:  # type: ignore[no-untyped-def]
+def _sample_check(today: dt.date, committee: User | None) -> None:
     unit = Org.objects.get(code="QH-QY-FY")
     if not Case.objects.filter(handling_org=unit, status__in=["closed_settled", "closed_unsettled"]).exists():
         return

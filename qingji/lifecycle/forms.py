@@ -1,13 +1,17 @@
 """Forms of the lifecycle pages. They validate input; the services do the writing."""
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qingji.ledger.forms import PastDateField
-from qingji.ledger.models import Attachment
+from qingji.ledger.models import Attachment, Case
 from qingji.lifecycle.models import ClosureMethod, FollowUpResult, Outcome, Satisfaction
-from qingji.web.forms import BootstrapMixin
+from qingji.organisations.models import Org
+from qingji.web.forms import BootstrapMixin, model_choice_field
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -17,24 +21,27 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     widget = MultipleFileInput
 
-    def clean(self, data, initial=None):  # type: ignore[no-untyped-def]
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
         if isinstance(data, list | tuple):
             return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
         return [super().clean(data, initial)] if data else []
 
 
+class EvidenceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Attachment) -> str:
+        return f"{obj.original_name} ({obj.get_kind_display()})"
+
+
 class EvidenceMixin(forms.Form):
     evidence_files = MultipleFileField(label=_("Upload evidence"), required=False,
                                        help_text=_("PDF, image, Word or Excel; several files at once are fine."))
-    evidence = forms.ModelMultipleChoiceField(label=_("Or choose files already attached"), required=False,
-                                              queryset=Attachment.objects.none(),
-                                              widget=forms.CheckboxSelectMultiple)
+    evidence = EvidenceField(label=_("Or choose files already attached"), required=False,
+                             queryset=Attachment.objects.none(), widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args, case=None, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if case is not None:
-            self.fields["evidence"].queryset = case.attachments.order_by("-uploaded_at")
-            self.fields["evidence"].label_from_instance = lambda a: f"{a.original_name} ({a.get_kind_display()})"
+            model_choice_field(self, "evidence").queryset = case.attachments.order_by("-uploaded_at")
 
 
 class ClosureRequestForm(BootstrapMixin, EvidenceMixin):
@@ -61,7 +68,7 @@ class DecisionForm(BootstrapMixin, forms.Form):
     opinion = forms.CharField(label=_("Opinion"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     decided_on = PastDateField(label=_("Date"))
 
-    def __init__(self, *args, final_closure: bool = False, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, final_closure: bool = False, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("decided_on", timezone.localdate())
         super().__init__(*args, **kwargs)
         if not final_closure:
@@ -69,8 +76,8 @@ class DecisionForm(BootstrapMixin, forms.Form):
         else:
             self.fields["outcome"].initial = Outcome.SETTLED
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("decision") == "return" and not (data.get("opinion") or "").strip():
             self.add_error("opinion", _("Give the reasons for returning it."))
         return data
@@ -97,7 +104,7 @@ class FollowUpForm(BootstrapMixin, forms.Form):
 
 
 class SampleCheckForm(BootstrapMixin, forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit to check"), queryset=None)  # type: ignore[arg-type]
+    unit: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Unit to check"), queryset=None)
     percent = forms.IntegerField(label=_("Share of closed cases (%)"), min_value=1, max_value=100, initial=10)
     closed_by = PastDateField(label=_("Cases closed by"))
     due_on = forms.DateField(label=_("Check by"), widget=forms.DateInput(format="%Y-%m-%d",
@@ -105,6 +112,6 @@ class SampleCheckForm(BootstrapMixin, forms.Form):
     seed = forms.IntegerField(label=_("Random seed"), required=False, min_value=1,
                               help_text=_("Leave blank for a new draw; give an earlier seed to repeat a draw."))
 
-    def __init__(self, *args, units=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, units: QuerySet[Org] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        model_choice_field(self, "unit").queryset = units

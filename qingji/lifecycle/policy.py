@@ -9,12 +9,16 @@ QINGJI_TERMINATION_APPROVER as "kind:level" of the approving unit).
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from qingji.accounts.roles import has_capability
+
+if TYPE_CHECKING:
+    from qingji.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,7 @@ def follow_up_months() -> list[int]:
     return list(getattr(settings, "QINGJI_FOLLOW_UP_MONTHS", (1, 3)))
 
 
-def may_act(user, step: str, handling_kind: str | None = None) -> bool:  # type: ignore[no-untyped-def]
+def may_act(user: "User", step: str, handling_kind: str | None = None) -> bool:
     """The role part of the check (scope is checked against the case by the caller). Without
     `handling_kind`, whether the user may act on this step for some case."""
     if not has_capability(user, STEPS[step].capability):

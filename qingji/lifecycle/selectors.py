@@ -2,11 +2,14 @@
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from qingji.accounts.models import User
 from qingji.accounts.roles import has_capability
+from qingji.ledger.models import Case
 from qingji.ledger.selectors import visible_cases
 from qingji.lib.rates import rate
 from qingji.lifecycle import policy
@@ -22,8 +25,11 @@ from qingji.lifecycle.models import (
 from qingji.lifecycle.services import may_decide
 from qingji.organisations.selectors import org_scope_q
 
+if TYPE_CHECKING:
+    from qingji.campaigns.models import Campaign
 
-def pending_for(user) -> list[Proceeding]:  # type: ignore[no-untyped-def]
+
+def pending_for(user: User) -> list[Proceeding]:
     """Closure requests and termination proposals whose current step `user` may decide."""
     steps = [name for name in policy.STEPS if policy.may_act(user, name)]
     if not steps:
@@ -33,32 +39,32 @@ def pending_for(user) -> list[Proceeding]:  # type: ignore[no-untyped-def]
     return [p for p in pending if p.current_step in steps and may_decide(user, p)]
 
 
-def proceedings_of(case) -> list[Proceeding]:  # type: ignore[no-untyped-def]
+def proceedings_of(case: Case) -> list[Proceeding]:
     return list(Proceeding.objects.filter(case=case).select_related("requested_by")
                 .prefetch_related("decisions__decided_by", "evidence").order_by("-requested_at", "-pk"))
 
 
-def visible_follow_ups(user) -> QuerySet[FollowUp]:  # type: ignore[no-untyped-def]
+def visible_follow_ups(user: User) -> QuerySet[FollowUp]:
     """Scheduled visits (not sample checks) of cases in scope, for users who record them."""
     if not has_capability(user, "followup.record"):
         return FollowUp.objects.none()
     return FollowUp.objects.filter(case__in=visible_cases(user), sample_check=None)
 
 
-def due_follow_ups(user, today: dt.date | None = None, within_days: int = 7) -> QuerySet[FollowUp]:  # type: ignore[no-untyped-def]
+def due_follow_ups(user: User, today: dt.date | None = None, within_days: int = 7) -> QuerySet[FollowUp]:
     today = today or timezone.localdate()
     return (visible_follow_ups(user).filter(done_on=None, due_on__lte=today + dt.timedelta(days=within_days))
             .select_related("case", "case__handling_org").order_by("due_on", "pk"))
 
 
-def sample_checks_in_scope(user) -> QuerySet[SampleCheck]:  # type: ignore[no-untyped-def]
+def sample_checks_in_scope(user: User) -> QuerySet[SampleCheck]:
     """Checks of units in the user's scope (whether the user may run checks is asked separately)."""
-    if not getattr(user, "is_authenticated", False) or user.org_id is None:
+    if not getattr(user, "is_authenticated", False) or user.org is None:
         return SampleCheck.objects.none()
     return SampleCheck.objects.filter(org_scope_q(user.org, "unit__"))
 
 
-def visible_sample_checks(user) -> QuerySet[SampleCheck]:  # type: ignore[no-untyped-def]
+def visible_sample_checks(user: User) -> QuerySet[SampleCheck]:
     if not has_capability(user, "sample_check.manage"):
         return SampleCheck.objects.none()
     return sample_checks_in_scope(user)
@@ -70,10 +76,13 @@ PASS = Q(done_on__isnull=False, result=FollowUpResult.STABLE) & ~Q(satisfaction=
 def sample_check_figures(checks: Iterable[SampleCheck]) -> dict[int, dict[str, object]]:
     """Per check: drawn, visited, passed and the pass rate (of the visited), in one query."""
     ids = [c.pk for c in checks]
-    rows = (FollowUp.objects.filter(sample_check_id__in=ids).values("sample_check_id")
+    # django-stubs 5.2 refuses an annotation named as an attribute of the model (FollowUp.passed, a
+    # property), even after .values(), whose rows are dicts (typeddjango/django-stubs#2818).
+    rows = (FollowUp.objects.filter(sample_check_id__in=ids).values("sample_check_id")  # type: ignore[no-redef]
             .annotate(drawn=Count("pk"), visited=Count("pk", filter=Q(done_on__isnull=False)),
                       passed=Count("pk", filter=PASS)))
-    figures = {pk: {"drawn": 0, "visited": 0, "passed": 0, "pass_rate": None} for pk in ids}
+    figures: dict[int, dict[str, object]] = {
+        pk: {"drawn": 0, "visited": 0, "passed": 0, "pass_rate": None} for pk in ids}
     for row in rows:
         figures[row["sample_check_id"]] = {**row, "pass_rate": rate(row["passed"], row["visited"])}
     return figures
@@ -86,14 +95,17 @@ def sample_check_pass_rates(org_ids: Iterable[int], as_of: dt.date | None = None
     visits = FollowUp.objects.filter(sample_check__unit_id__in=org_ids, done_on__isnull=False)
     if as_of is not None:
         visits = visits.filter(done_on__lte=as_of)
-    rows = visits.values("sample_check__unit_id").annotate(visited=Count("pk"), passed=Count("pk", filter=PASS))
+    # The same false error as in sample_check_figures (typeddjango/django-stubs#2818).
+    rows = visits.values("sample_check__unit_id").annotate(  # type: ignore[no-redef]
+        visited=Count("pk"), passed=Count("pk", filter=PASS))
     result: dict[int, str | None] = dict.fromkeys(org_ids)
     for row in rows:
         result[row["sample_check__unit_id"]] = rate(row["passed"], row["visited"])
     return result
 
 
-def rebounds_by_unit(org_ids: Iterable[int], campaign=None, as_of: dt.date | None = None) -> dict[int, int]:  # type: ignore[no-untyped-def]
+def rebounds_by_unit(org_ids: Iterable[int], campaign: "Campaign | None" = None,
+                     as_of: dt.date | None = None) -> dict[int, int]:
     """重新上访 counted against the unit that closed the case, up to `as_of`, optionally only for
     the cases of a campaign."""
     org_ids = list(org_ids)

@@ -8,10 +8,13 @@ import random
 from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qingji.accounts.models import User
 from qingji.accounts.roles import has_capability
 from qingji.audit.services import audit_log
 from qingji.ledger.models import CLOSED_STATUSES, Attachment, AttachmentKind, Case, CaseStatus, SettlementMethod
@@ -51,8 +54,8 @@ def _date(value: dt.date | None, field: str, *, not_before: dt.date | None = Non
     return day
 
 
-def _attach_evidence(actor, case: Case, proceeding: Proceeding,  # type: ignore[no-untyped-def]
-                     files: Sequence, chosen: Sequence[Attachment], kind: str) -> int:
+def _attach_evidence(actor: User | None, case: Case, proceeding: Proceeding,
+                     files: Sequence[UploadedFile], chosen: Sequence[Attachment], kind: str) -> int:
     stored = [attachment_add(actor=actor, case=case, uploaded=f, kind=kind) for f in files]
     foreign = [a for a in chosen if a.case_id != case.pk]
     if foreign:
@@ -61,7 +64,7 @@ def _attach_evidence(actor, case: Case, proceeding: Proceeding,  # type: ignore[
     return len(stored) + len(chosen)
 
 
-def _start(actor, case: Case, kind: str, steps: list[str], *, requested_on: dt.date,  # type: ignore[no-untyped-def]
+def _start(actor: User | None, case: Case, kind: str, steps: list[str], *, requested_on: dt.date,
            method: str = "", concluded_on: dt.date | None = None, note: str = "") -> Proceeding:
     proceeding = Proceeding(case=case, kind=kind, steps=steps, method=method, concluded_on=concluded_on,
                             note=note.strip(), requested_by=actor, requested_on=requested_on)
@@ -77,8 +80,9 @@ def _start(actor, case: Case, kind: str, steps: list[str], *, requested_on: dt.d
 
 @transaction.atomic
 def closure_request(
-    *, actor, case: Case, method: str, concluded_on: dt.date, note: str = "",  # type: ignore[no-untyped-def]
-    evidence_files: Sequence = (), evidence: Sequence[Attachment] = (), requested_on: dt.date | None = None,
+    *, actor: User | None, case: Case, method: str, concluded_on: dt.date, note: str = "",
+    evidence_files: Sequence[UploadedFile] = (), evidence: Sequence[Attachment] = (),
+    requested_on: dt.date | None = None,
 ) -> Proceeding:
     """报结: the handling unit asks for the case to be accepted as concluded, with its evidence."""
     require(actor, "closure.request", case.handling_org)
@@ -112,7 +116,7 @@ TERMINABLE = (CaseStatus.REGISTERED, CaseStatus.IN_PROGRESS, CaseStatus.CLOSED_U
 
 @transaction.atomic
 def termination_propose(
-    *, actor, case: Case, note: str, evidence_files: Sequence = (),  # type: ignore[no-untyped-def]
+    *, actor: User | None, case: Case, note: str, evidence_files: Sequence[UploadedFile] = (),
     evidence: Sequence[Attachment] = (), requested_on: dt.date | None = None,
 ) -> Proceeding:
     """终结: the handling unit proposes to terminate the case; the proposal then walks its steps."""
@@ -133,7 +137,7 @@ def termination_propose(
     return proceeding
 
 
-def may_decide(user, proceeding: Proceeding) -> bool:  # type: ignore[no-untyped-def]
+def may_decide(user: User, proceeding: Proceeding) -> bool:
     """Whether `user` may decide the proceeding's current step (the case is in the user's scope)."""
     step = proceeding.current_step
     if step is None or not policy.may_act(user, step, proceeding.case.handling_org.kind):
@@ -144,7 +148,7 @@ def may_decide(user, proceeding: Proceeding) -> bool:  # type: ignore[no-untyped
     return proceeding.requested_by_id != user.pk
 
 
-def may_withdraw(user, proceeding: Proceeding) -> bool:  # type: ignore[no-untyped-def]
+def may_withdraw(user: User, proceeding: Proceeding) -> bool:
     """The handling unit's own staff (or whoever made it) may withdraw a request still pending."""
     capability = "closure.request" if proceeding.kind == ProceedingKind.CLOSURE else "termination.propose"
     return (proceeding.state == ProceedingState.PENDING and has_capability(user, capability)
@@ -153,7 +157,7 @@ def may_withdraw(user, proceeding: Proceeding) -> bool:  # type: ignore[no-untyp
 
 @transaction.atomic
 def proceeding_decide(
-    *, actor, proceeding: Proceeding, step: str, approve: bool,  # type: ignore[no-untyped-def]
+    *, actor: User | None, proceeding: Proceeding, step: str, approve: bool,
     opinion: str = "", decided_on: dt.date | None = None, outcome: str = Outcome.SETTLED,
 ) -> Proceeding:
     """Decide `step` of a closure or termination. `step` is the step the actor saw: if someone
@@ -198,7 +202,7 @@ def proceeding_decide(
 
 
 @transaction.atomic
-def proceeding_withdraw(*, actor, proceeding: Proceeding, reason: str) -> Proceeding:  # type: ignore[no-untyped-def]
+def proceeding_withdraw(*, actor: User | None, proceeding: Proceeding, reason: str) -> Proceeding:
     """The handling unit takes back its own request before it is decided (wrong evidence, the petitioner
     changed their mind): a closure request puts the case back in progress."""
     locked = Proceeding.objects.select_for_update().select_related("case", "case__handling_org").get(
@@ -224,12 +228,12 @@ def proceeding_withdraw(*, actor, proceeding: Proceeding, reason: str) -> Procee
     return locked
 
 
-def _conclude(actor, proceeding: Proceeding, case: Case, day: dt.date, outcome: str,  # type: ignore[no-untyped-def]
+def _conclude(actor: User | None, proceeding: Proceeding, case: Case, day: dt.date, outcome: str,
               opinion: str) -> None:
     if proceeding.kind == ProceedingKind.CLOSURE:
         settled = outcome == Outcome.SETTLED
         method = proceeding.method if settled else ""
-        expected = CaseStatus.CLOSURE_REQUESTED
+        expected: str = CaseStatus.CLOSURE_REQUESTED
     else:
         settled = policy.termination_counts_as_settled()
         method, expected = SettlementMethod.TERMINATED, case.status
@@ -258,7 +262,7 @@ def _state_text(proceeding: Proceeding) -> str:
 
 @transaction.atomic
 def case_reopen(
-    *, actor, case: Case, petitioned_on: dt.date, description: str,  # type: ignore[no-untyped-def]
+    *, actor: User | None, case: Case, petitioned_on: dt.date, description: str,
     channel: str = "",
 ) -> Reopening:
     """重新上访: the petitioner petitions again about a closed case; it goes back into progress and the
@@ -267,7 +271,7 @@ def case_reopen(
     return _reopen(actor, case, petitioned_on, description, channel)
 
 
-def _reopen(actor, case: Case, petitioned_on: dt.date, description: str, channel: str = "") -> Reopening:  # type: ignore[no-untyped-def]
+def _reopen(actor: User | None, case: Case, petitioned_on: dt.date, description: str, channel: str = "") -> Reopening:
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status not in CLOSED_STATUSES:
         raise ValidationError(_("Only a closed case can be reopened (this one is “%(status)s”).")
@@ -295,7 +299,7 @@ def _reopen(actor, case: Case, petitioned_on: dt.date, description: str, channel
 
 @transaction.atomic
 def follow_up_record(
-    *, actor, follow_up: FollowUp, done_on: dt.date, result: str,  # type: ignore[no-untyped-def]
+    *, actor: User | None, follow_up: FollowUp, done_on: dt.date, result: str,
     satisfaction: str = "", visited_by: str = "", note: str = "",
 ) -> FollowUp:
     """Record a follow-up visit. "Petitioned again" reopens the case (unless it was terminated)."""
@@ -327,7 +331,7 @@ def follow_up_record(
 
 @transaction.atomic
 def sample_check_draw(
-    *, actor, unit: Org, percent: int, due_on: dt.date, seed: int | None = None,  # type: ignore[no-untyped-def]
+    *, actor: User | None, unit: Org, percent: int, due_on: dt.date, seed: int | None = None,
     closed_by: dt.date | None = None,
 ) -> SampleCheck:
     """抽查回访: draw N% of the unit's closed cases (at least one) with a recorded seed, so the same
@@ -344,7 +348,7 @@ def sample_check_draw(
         raise ValidationError(_("%(unit)s has no closed cases to check.") % {"unit": unit.name})
     size = max(1, math.ceil(len(population) * percent / 100))
     drawn = sorted(random.Random(seed).sample(population, size))  # noqa: S311 - reproducible by design
-    committee = actor.org if actor is not None else unit
+    committee = actor.org if actor is not None and actor.org is not None else unit
     check = SampleCheck.objects.create(committee=committee, unit=unit, percent=percent, seed=seed,
                                        population=len(population), closed_by=closed_by, due_on=due_on,
                                        drawn_by=actor)
@@ -361,6 +365,6 @@ def sample_population(unit: Org, closed_by: dt.date) -> list[int]:
                 .order_by("pk").values_list("pk", flat=True))
 
 
-def units_for_sample_check(actor):  # type: ignore[no-untyped-def]
+def units_for_sample_check(actor: User) -> QuerySet[Org]:
     """The units a committee member may check: handling units in scope (not committees)."""
     return visible_orgs(actor).exclude(kind="committee").order_by("path")

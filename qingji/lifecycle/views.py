@@ -1,13 +1,16 @@
 """Pages of the case lifecycle: closure, termination, decisions, reopening, follow-ups, sample checks."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qingji.accounts.http import AuthedRequest
 from qingji.accounts.roles import has_capability
 from qingji.ledger.models import CLOSED_STATUSES, Case, SettlementMethod
 from qingji.ledger.selectors import get_visible_case, visible_cases
@@ -21,7 +24,7 @@ def _to_case(case: Case) -> HttpResponse:
 
 
 @login_required
-def closure(request: HttpRequest, pk: int) -> HttpResponse:
+def closure(request: AuthedRequest, pk: int) -> HttpResponse:
     case = get_visible_case(request.user, pk)
     require_capability(request, "closure.request")
     form = forms.ClosureRequestForm(request.POST or None, request.FILES or None, case=case,
@@ -44,7 +47,7 @@ def closure(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def termination(request: HttpRequest, pk: int) -> HttpResponse:
+def termination(request: AuthedRequest, pk: int) -> HttpResponse:
     case = get_visible_case(request.user, pk)
     require_capability(request, "termination.propose")
     form = forms.TerminationForm(request.POST or None, request.FILES or None, case=case)
@@ -64,13 +67,13 @@ def termination(request: HttpRequest, pk: int) -> HttpResponse:
         % {"steps": "→".join(str(policy.STEPS[s].label) for s in policy.termination_steps())}})
 
 
-def _visible_proceeding(request: HttpRequest, pk: int) -> Proceeding:
+def _visible_proceeding(request: AuthedRequest, pk: int) -> Proceeding:
     return get_object_or_404(Proceeding.objects.select_related("case", "case__handling_org", "requested_by"),
                              pk=pk, case__in=visible_cases(request.user))
 
 
 @login_required
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
+def decide(request: AuthedRequest, pk: int) -> HttpResponse:
     proceeding = _visible_proceeding(request, pk)
     case = proceeding.case
     step = proceeding.current_step
@@ -99,7 +102,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
     proceeding = _visible_proceeding(request, pk)
     case = proceeding.case
     require_capability(request,
@@ -132,7 +135,7 @@ def _step_list(proceeding: Proceeding) -> list[dict[str, object]]:
 
 
 @login_required
-def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def reopen(request: AuthedRequest, pk: int) -> HttpResponse:
     case = get_visible_case(request.user, pk)
     require_capability(request, "case.reopen")
     form = forms.ReopenForm(request.POST or None, initial={"petitioned_on": timezone.localdate()})
@@ -151,7 +154,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
                    "closed it.")})
 
 
-def _visible_follow_up(request: HttpRequest, pk: int) -> FollowUp:
+def _visible_follow_up(request: AuthedRequest, pk: int) -> FollowUp:
     visits = FollowUp.objects.select_related("case", "case__handling_org", "sample_check")
     visit = get_object_or_404(visits, pk=pk, case__in=visible_cases(request.user))
     if visit.sample_check_id:
@@ -160,7 +163,7 @@ def _visible_follow_up(request: HttpRequest, pk: int) -> FollowUp:
 
 
 @login_required
-def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up(request: AuthedRequest, pk: int) -> HttpResponse:
     visit = _visible_follow_up(request, pk)
     require_capability(request, "sample_check.manage" if visit.sample_check_id else "followup.record")
     form = forms.FollowUpForm(request.POST or None, initial={"done_on": timezone.localdate(),
@@ -184,7 +187,7 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def follow_ups(request: HttpRequest) -> HttpResponse:
+def follow_ups(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "followup.record")
     today = timezone.localdate()
     visits = selectors.due_follow_ups(request.user, today, within_days=30)
@@ -192,19 +195,19 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def approvals(request: HttpRequest) -> HttpResponse:
+def approvals(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "case.view")
     return render(request, "lifecycle/approvals.html", {"pending": selectors.pending_for(request.user),
                                                         "steps": policy.STEPS})
 
 
 @login_required
-def sample_checks(request: HttpRequest) -> HttpResponse:
+def sample_checks(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "sample_check.manage")
     units = services.units_for_sample_check(request.user)
     today = timezone.localdate()
     form = forms.SampleCheckForm(request.POST or None, units=units, initial={
-        "closed_by": today, "due_on": today + timezone.timedelta(days=30)})
+        "closed_by": today, "due_on": today + dt.timedelta(days=30)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -223,7 +226,7 @@ def sample_checks(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def sample_check(request: HttpRequest, pk: int) -> HttpResponse:
+def sample_check(request: AuthedRequest, pk: int) -> HttpResponse:
     check = get_object_or_404(selectors.sample_checks_in_scope(request.user).select_related("unit", "committee"),
                               pk=pk)
     require_capability(request, "sample_check.manage")
@@ -232,7 +235,7 @@ def sample_check(request: HttpRequest, pk: int) -> HttpResponse:
         "check": check, "items": items, "figures": selectors.sample_check_figures([check])[check.pk]})
 
 
-def case_panel(request: HttpRequest, case: Case) -> dict[str, object]:
+def case_panel(request: AuthedRequest, case: Case) -> dict[str, object]:
     """The lifecycle card on the case page: proceedings, follow-ups, reopenings and the buttons the
     user may press (only those)."""
     user = request.user

@@ -1,6 +1,7 @@
 """Writes to the organisation directory."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -8,6 +9,9 @@ from django.utils.translation import gettext as _
 from qingji.audit.services import audit_log
 from qingji.lib.problems import InputRejected, ProblemList
 from qingji.organisations.models import Org, OrgKind, OrgLevel
+
+if TYPE_CHECKING:
+    from qingji.accounts.models import User
 
 KIND_ALIASES = {
     "政法委": OrgKind.COMMITTEE, "党委政法委": OrgKind.COMMITTEE, "法院": OrgKind.COURT,
@@ -34,7 +38,7 @@ def parse_level(text: str) -> str | None:
 
 
 def _path_for(org: Org) -> str:
-    base = org.superior.path if org.superior_id else ""
+    base = org.superior.path if org.superior else ""
     return f"{base}{org.pk:08d}/"
 
 
@@ -49,7 +53,7 @@ def _refresh_subtree_paths(org: Org) -> None:
 
 @transaction.atomic
 def org_create(
-    *, actor, code: str, name: str, kind: str, level: str,  # type: ignore[no-untyped-def]
+    *, actor: "User | None", code: str, name: str, kind: str, level: str,
     superior: Org | None = None, region_code: str = "",
 ) -> Org:
     region = region_code or (superior.region_code if superior else "")
@@ -62,14 +66,14 @@ def org_create(
 
 
 @transaction.atomic
-def org_update(*, actor, org: Org, **changes) -> Org:  # type: ignore[no-untyped-def]
+def org_update(*, actor: "User | None", org: Org, **changes: Any) -> Org:
     before = _snapshot(org)
     superior = changes.get("superior", org.superior)
     if superior is not None and (superior.pk == org.pk or superior.path.startswith(org.path)):
         raise ValueError(_("A unit cannot be placed under itself or one of its subordinates."))
     for name, value in changes.items():
         setattr(org, name, value)
-    if not org.region_code and org.superior_id:
+    if not org.region_code and org.superior:
         org.region_code = org.superior.region_code
     org.path = _path_for(org)
     org.save()
@@ -83,7 +87,7 @@ def org_update(*, actor, org: Org, **changes) -> Org:  # type: ignore[no-untyped
 def _snapshot(org: Org) -> dict[str, object]:
     return {
         "code": org.code, "name": org.name, "kind": org.kind, "level": org.level,
-        "superior": org.superior.code if org.superior_id else None, "region_code": org.region_code,
+        "superior": org.superior.code if org.superior else None, "region_code": org.region_code,
     }
 
 
@@ -105,7 +109,7 @@ class OrgImportResult:
     unchanged: int = 0
 
 
-def org_import(*, actor, rows: list[OrgRow]) -> OrgImportResult:  # type: ignore[no-untyped-def]
+def org_import(*, actor: "User | None", rows: list[OrgRow]) -> OrgImportResult:
     """Load or update units; validated whole first, then written in one transaction."""
     problems = ProblemList()
     by_code: dict[str, OrgRow] = {}
@@ -146,7 +150,7 @@ def _check_cycles(by_code: dict[str, OrgRow], existing: dict[str, Org], problems
         if code in by_code:
             return by_code[code].superior_code
         org = existing.get(code)
-        return org.superior.code if org and org.superior_id else ""
+        return org.superior.code if org and org.superior else ""
 
     for code, r in by_code.items():
         seen = {code}
@@ -160,7 +164,7 @@ def _check_cycles(by_code: dict[str, OrgRow], existing: dict[str, Org], problems
             current = superior_of(current)
 
 
-def _write_rows(actor, by_code: dict[str, OrgRow], existing: dict[str, Org]) -> OrgImportResult:  # type: ignore[no-untyped-def]
+def _write_rows(actor: "User | None", by_code: dict[str, OrgRow], existing: dict[str, Org]) -> OrgImportResult:
     """Write every row, each unit after its superior (the rows are known to be acyclic)."""
     result = OrgImportResult()
     done: dict[str, Org] = {}
@@ -180,9 +184,9 @@ def _write_rows(actor, by_code: dict[str, OrgRow], existing: dict[str, Org]) -> 
     return result
 
 
-def _write_row(actor, r: OrgRow, superior: Org | None, existing: dict[str, Org],  # type: ignore[no-untyped-def]
+def _write_row(actor: "User | None", r: OrgRow, superior: Org | None, existing: dict[str, Org],
                result: OrgImportResult) -> Org:
-    values = {
+    values: dict[str, Any] = {
         "name": r.name, "kind": parse_kind(r.kind), "level": parse_level(r.level),
         "superior": superior, "region_code": r.region_code,
     }

@@ -1,5 +1,6 @@
 """ECharts options for the report figures (drawn by static/qingji/app.js from json_script data)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -33,7 +34,8 @@ def bar(labels: list[str], values: list[float | None], name: str, links: dict[st
             "qingjiLinks": links}
 
 
-def rate_bar(rows: list[dict[str, Any]], label_key: str, link_for, horizontal: bool = False) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def rate_bar(rows: list[dict[str, Any]], label_key: str, link_for: Callable[[dict[str, Any]], str],
+             horizontal: bool = False) -> dict[str, Any]:
     """Settlement rate per row of a breakdown, each bar a link to the cases behind it."""
     labels = [r[label_key] for r in rows]
     return bar(labels, [_float(r["settlement_rate"]) for r in rows], _("Settlement rate"),

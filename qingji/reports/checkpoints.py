@@ -76,7 +76,9 @@ class Figures:
                 "totals": _totals_of(self.groups)}
 
     def add(self, other: "Figures") -> None:
-        for target, delta in ((self.groups, other.groups), (self.reviews, other.reviews), (self.aid, other.aid)):
+        pairs: list[tuple[dict[Any, list[Any]], dict[Any, list[Any]]]] = [
+            (self.groups, other.groups), (self.reviews, other.reviews), (self.aid, other.aid)]
+        for target, delta in pairs:
             for key, values in delta.items():
                 row = target.setdefault(key, [0] * len(values))
                 for i, v in enumerate(values):
@@ -140,7 +142,7 @@ def _valid_through(scope: str) -> dt.date | None:
         return None
     limit = state["built_through"]
     if state["dirty_from"] is not None and state["dirty_from"] <= limit:
-        limit = state["dirty_from"] - dt.timedelta(days=1) if state["dirty_from"] > dt.date.min else None
+        return state["dirty_from"] - dt.timedelta(days=1) if state["dirty_from"] > dt.date.min else None
     return limit
 
 
@@ -367,7 +369,7 @@ def _refresh_batch(campaign: Any, last: dt.date, full: bool) -> int:
     state.built_through = max(have) if have else None
     state.save()  # what is left is valid; the base below is read through it
     base: tuple[dt.date, Figures] | None = None
-    made = []
+    made: list[SummaryCheckpoint] = []
     for day in wanted:
         if day in have:
             base = None  # the next missing day starts from the latest checkpoint before it

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qingji.accounts.models import User
 from qingji.accounts.roles import has_capability
 from qingji.ledger.filters import DUE_SOON_DAYS
 from qingji.ledger.models import OPEN_STATUSES
@@ -17,7 +18,7 @@ from qingji.reports.views import ledger_link
 from qingji.web.dashboard import Panel, register_panel
 
 
-def figures_panel(user) -> dict[str, Any] | None:  # type: ignore[no-untyped-def]
+def figures_panel(user: User) -> dict[str, Any] | None:
     if not has_capability(user, "report.view"):
         return None
     today = timezone.localdate()
@@ -47,7 +48,7 @@ def _trend(units: list[int], today: dt.date, report: dict[str, Any]) -> list[dic
     return [*settlement_trend(units=units, days=past), today_point]
 
 
-def _milestones(user) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+def _milestones(user: User) -> list[dict[str, Any]]:
     """The milestones of the campaigns this user's committee runs, once campaigns define them."""
     from qingji.campaigns import models as campaign_models
 
@@ -58,7 +59,7 @@ def _milestones(user) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
     return [{"date": m.date.isoformat(), "target": m.target_rate} for m in rows]
 
 
-def tasks_panel(user) -> dict[str, Any] | None:  # type: ignore[no-untyped-def]
+def tasks_panel(user: User) -> dict[str, Any] | None:
     """Open cases where the user is the lead official or a handler, due within a week or overdue."""
     official = getattr(user, "official", None)
     if official is None or not has_capability(user, "case.view"):

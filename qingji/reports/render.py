@@ -136,7 +136,7 @@ def _number(index: int) -> str:
 def summary_xlsx(report: dict[str, Any]) -> bytes:
     """One sheet per breakdown, formatted for printing on A4."""
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the empty sheet a new workbook has
     title = _("Summary of %(scope)s as of %(date)s") % {"scope": scope_name(report), "date": report["as_of"]}
     methods = report["settled_by_method"]
     _sheet(workbook, _("Overview"), title, [_("Item"), _("Count"), _("Share")], [

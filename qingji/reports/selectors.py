@@ -8,7 +8,7 @@ one grouped query over every period in force; one query for judicial aid and one
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Greatest
@@ -28,6 +28,9 @@ from qingji.organisations.selectors import org_scope_q
 from qingji.reports import checkpoints
 from qingji.reviews.models import Grade
 
+if TYPE_CHECKING:
+    from qingji.campaigns.models import Campaign
+
 METHODS = [m.value for m in SettlementMethod]
 
 
@@ -38,8 +41,8 @@ def unit_ids(org: Org | None) -> list[int] | None:
     return list(Org.objects.filter(org_scope_q(org)).order_by().values_list("id", flat=True))
 
 
-def scoped_cases(*, units: list[int] | None = None, campaign=None, cases: QuerySet[Case] | None = None,  # type: ignore[no-untyped-def]
-                 as_of: dt.date) -> QuerySet[Case]:
+def scoped_cases(*, units: list[int] | None = None, campaign: "Campaign | None" = None,
+                 cases: QuerySet[Case] | None = None, as_of: dt.date) -> QuerySet[Case]:
     """The cases a report counts: of these units (or this queryset), in the campaign, registered by the end
     of `as_of`."""
     if cases is None:
@@ -57,7 +60,7 @@ def periods_as_of(cases: QuerySet[Case], as_of: dt.date) -> QuerySet[StatusPerio
         Q(valid_to__isnull=True) | Q(valid_to__gt=as_of))
 
 
-def summary(*, org: Org | None = None, campaign=None, as_of: dt.date | None = None,  # type: ignore[no-untyped-def]
+def summary(*, org: Org | None = None, campaign: "Campaign | None" = None, as_of: dt.date | None = None,
             units: list[int] | None = None, cases: QuerySet[Case] | None = None) -> dict[str, Any]:
     """The summary of the cases of `units` (default: the units in `org`'s scope; None and no org: every
     case), or of a hand-made `cases` queryset, in `campaign` if given, as of the end of `as_of`.
@@ -136,7 +139,7 @@ def _by_source(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _by_org(per_org: dict[int, dict[str, int]]) -> list[dict[str, Any]]:
     units = Org.objects.filter(pk__in=per_org).values_list("id", "code", "name")
     names = {pk: (code, name) for pk, code, name in units}
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"org": names[pk][0], "name": names[pk][1], "total": r["total"], "settled": r["settled"],
          "settlement_rate": rate(r["settled"], r["total"]), "overdue": r["overdue"]}
         for pk, r in per_org.items()
@@ -165,7 +168,7 @@ def _reviews(per_grade: dict[tuple[int, int], list[int]]) -> dict[str, Any]:
     }
 
 
-def settlement_trend(*, units: list[int] | None = None, campaign=None,  # type: ignore[no-untyped-def]
+def settlement_trend(*, units: list[int] | None = None, campaign: "Campaign | None" = None,
                      cases: QuerySet[Case] | None = None, days: list[dt.date]) -> list[dict[str, Any]]:
     """Cases and settled cases as of each day: from the checkpoints where they are valid (a Sunday or a month
     end is read as it is, another day from the checkpoint before it and the periods changed since), else

@@ -7,12 +7,14 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from qingji.accounts.http import AuthedRequest
+from qingji.accounts.models import User
 from qingji.accounts.roles import has_capability
 from qingji.audit.services import audit_log
 from qingji.campaigns.models import Campaign
@@ -24,7 +26,7 @@ from qingji.organisations.selectors import visible_orgs
 from qingji.reports import charts
 from qingji.reports.render import summary_docx, summary_xlsx
 from qingji.reports.selectors import summary
-from qingji.web.forms import BootstrapMixin
+from qingji.web.forms import BootstrapMixin, model_choice_field
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -36,12 +38,12 @@ class ReportForm(BootstrapMixin, forms.Form):
     campaign = forms.ModelChoiceField(label=gettext_lazy("Campaign"), queryset=Campaign.objects.none(),
                                       required=False, to_field_name="code")
 
-    def __init__(self, *args, user, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = Campaign.objects.filter(organiser__in=visible_orgs(user))
+        model_choice_field(self, "campaign").queryset = Campaign.objects.filter(organiser__in=visible_orgs(user))
 
 
-def _report(request: HttpRequest) -> tuple[ReportForm, dict[str, Any]]:
+def _report(request: AuthedRequest) -> tuple[ReportForm, dict[str, Any]]:
     if not has_capability(request.user, "report.view"):
         raise PermissionDenied
     form = ReportForm(request.GET or None, user=request.user)
@@ -61,7 +63,7 @@ def ledger_link(report: dict[str, Any], **filters: str) -> str:
 
 
 @login_required
-def summary_page(request: HttpRequest) -> HttpResponse:
+def summary_page(request: AuthedRequest) -> HttpResponse:
     form, report = _report(request)
     link = lambda **f: ledger_link(report, **f)  # noqa: E731
     method_links = {str(SettlementMethod(m).label): link(status="closed_settled", method=m)
@@ -100,7 +102,7 @@ def _rebounds(report: dict[str, Any]) -> dict[str, int]:
 
 
 @login_required
-def download(request: HttpRequest, fmt: str) -> HttpResponse:
+def download(request: AuthedRequest, fmt: str) -> HttpResponse:
     _form, report = _report(request)
     stamp = report["as_of"]
     if fmt == "xlsx":

@@ -1,11 +1,14 @@
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from qingji.ledger.forms import PastDateField
 from qingji.ledger.models import MatterStage
 from qingji.organisations.models import Org
 from qingji.reviews.models import AccountabilityKind, Grade
-from qingji.web.forms import BootstrapMixin
+from qingji.web.forms import BootstrapMixin, model_choice_field
 
 
 class MatterForm(BootstrapMixin, forms.Form):
@@ -13,10 +16,10 @@ class MatterForm(BootstrapMixin, forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), choices=[("", "—"), *MatterStage.choices], required=False)
     org = forms.ModelChoiceField(label=_("Decided by"), queryset=Org.objects.none(), required=False)
 
-    def __init__(self, *args, units=None, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, units: QuerySet[Org] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if units is not None:
-            self.fields["org"].queryset = units
+            model_choice_field(self, "org").queryset = units
 
 
 class ReviewForm(BootstrapMixin, forms.Form):

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qingji.accounts.models import User
 from qingji.accounts.roles import has_capability
 from qingji.audit.services import audit_log
 from qingji.ledger.models import Case, MatterStage, UnderlyingMatter
@@ -23,7 +24,7 @@ def _not_future(day: dt.date | None, field: str) -> dt.date:
 
 
 @transaction.atomic
-def matter_add(*, actor, case: Case, docket_number: str, stage: str = "",  # type: ignore[no-untyped-def]
+def matter_add(*, actor: User | None, case: Case, docket_number: str, stage: str = "",
                org: Org | None = None) -> UnderlyingMatter:
     """Add an underlying matter (原案) to a case: its docket number, stage and the unit that decided it."""
     if actor is not None and not (has_capability(actor, "review.record") or has_capability(actor, "case.edit")):
@@ -48,7 +49,7 @@ def matter_add(*, actor, case: Case, docket_number: str, stage: str = "",  # typ
 
 
 @transaction.atomic
-def review_record(*, actor, matter: UnderlyingMatter, grade: int, findings: str = "",  # type: ignore[no-untyped-def]
+def review_record(*, actor: User | None, matter: UnderlyingMatter, grade: int, findings: str = "",
                   reviewed_on: dt.date | None = None) -> QualityReview:
     """Record (or correct) the grade of an underlying matter's files: 一类, 二类 or 三类."""
     require(actor, "review.record", matter.case.handling_org)
@@ -70,7 +71,7 @@ def review_record(*, actor, matter: UnderlyingMatter, grade: int, findings: str 
 
 
 @transaction.atomic
-def accountability_add(*, actor, review: QualityReview, kind: str, person: str,  # type: ignore[no-untyped-def]
+def accountability_add(*, actor: User | None, review: QualityReview, kind: str, person: str,
                        date: dt.date | None = None, note: str = "") -> AccountabilityAction:
     """责任追究: a consequence for the staff whose error caused the petition."""
     require(actor, "review.record", review.matter.case.handling_org)

@@ -3,12 +3,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qingji.accounts.http import AuthedRequest
+from qingji.accounts.models import User
 from qingji.accounts.roles import has_capability
 from qingji.ledger.models import Case, UnderlyingMatter
 from qingji.ledger.selectors import get_visible_case, visible_cases
@@ -18,22 +21,23 @@ from qingji.reviews.models import QualityReview
 from qingji.web.views_helpers import apply_errors
 
 
-def _matter_units():  # type: ignore[no-untyped-def]
+def _matter_units() -> QuerySet[Org]:
     """The unit that decided an underlying matter may be any court or body (often a superior court,
     outside the user's own scope): the directory of units is not case content."""
     return Org.objects.exclude(kind="committee").order_by("path")
 
 
-def _can_review(user) -> bool:  # type: ignore[no-untyped-def]
+def _can_review(user: User) -> bool:
     return has_capability(user, "review.record")
 
 
-def _can_add_matter(user) -> bool:  # type: ignore[no-untyped-def]
+def _can_add_matter(user: User) -> bool:
     return has_capability(user, "review.record") or has_capability(user, "case.edit")
 
 
-def _page(request: HttpRequest, case: Case, *, matter_form=None, failed: int | None = None,  # type: ignore[no-untyped-def]
-          review_form=None, action_form=None) -> HttpResponse:
+def _page(request: AuthedRequest, case: Case, *, matter_form: forms.MatterForm | None = None,
+          failed: int | None = None, review_form: forms.ReviewForm | None = None,
+          action_form: forms.ActionForm | None = None) -> HttpResponse:
     today = timezone.localdate()
     matters = list(case.matters.select_related("org", "review__reviewer").prefetch_related("review__actions"))
     rows = []
@@ -57,13 +61,13 @@ def _page(request: HttpRequest, case: Case, *, matter_form=None, failed: int | N
 
 
 @login_required
-def case_reviews(request: HttpRequest, pk: int) -> HttpResponse:
+def case_reviews(request: AuthedRequest, pk: int) -> HttpResponse:
     return _page(request, get_visible_case(request.user, pk))
 
 
 @login_required
 @require_POST
-def add_matter(request: HttpRequest, pk: int) -> HttpResponse:
+def add_matter(request: AuthedRequest, pk: int) -> HttpResponse:
     case = get_visible_case(request.user, pk)
     if not _can_add_matter(request.user):
         raise PermissionDenied
@@ -79,14 +83,14 @@ def add_matter(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, case, matter_form=form)
 
 
-def _visible_matter(request: HttpRequest, pk: int) -> UnderlyingMatter:
+def _visible_matter(request: AuthedRequest, pk: int) -> UnderlyingMatter:
     return get_object_or_404(UnderlyingMatter.objects.select_related("case", "case__handling_org"), pk=pk,
                              case__in=visible_cases(request.user))
 
 
 @login_required
 @require_POST
-def record(request: HttpRequest, pk: int) -> HttpResponse:
+def record(request: AuthedRequest, pk: int) -> HttpResponse:
     matter = _visible_matter(request, pk)
     if not _can_review(request.user):
         raise PermissionDenied
@@ -105,7 +109,7 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def add_action(request: HttpRequest, pk: int) -> HttpResponse:
+def add_action(request: AuthedRequest, pk: int) -> HttpResponse:
     matter = _visible_matter(request, pk)
     if not _can_review(request.user):
         raise PermissionDenied
@@ -124,7 +128,7 @@ def add_action(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, matter.case, failed=matter.pk, action_form=form)
 
 
-def case_panel(request: HttpRequest, case: Case) -> dict[str, object] | None:
+def case_panel(request: AuthedRequest, case: Case) -> dict[str, object] | None:
     """The reviews card on the case page: each matter's grade, and a link to the review page."""
     matters = list(case.matters.select_related("review").prefetch_related("review__actions"))
     if not matters and not _can_add_matter(request.user):

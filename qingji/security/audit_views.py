@@ -8,13 +8,14 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from qingji.accounts.http import AuthedRequest
 from qingji.audit.actions import action_choices, action_label, area_actions, area_choices
 from qingji.audit.models import AuditEntry
 from qingji.audit.objects import entry_views
@@ -76,7 +77,7 @@ def _row(entry: AuditEntry) -> list[object]:
 
 
 @login_required
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "audit.view")
     form = AuditFilterForm(request.GET)
     page = Paginator(filtered_entries(form), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -88,7 +89,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def audit_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def audit_export(request: AuthedRequest, fmt: str) -> HttpResponse:
     require_capability(request, "audit.view")
     if fmt not in ("csv", "xlsx"):
         raise Http404

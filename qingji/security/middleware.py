@@ -1,10 +1,12 @@
 """Enforces the sign-in policy on every request of a signed-in account: the absolute session limit,
 a required password change (first sign-in, reset, expiry) and the administrators' two-factor sign-in."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,7 +19,7 @@ EXEMPT_URL_NAMES = ("web:logout", "web:login", "security:password_change", "secu
 
 
 class SecurityPolicyMiddleware:
-    def __init__(self, get_response) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
         self._exempt: set[str] | None = None
 
@@ -26,7 +28,7 @@ class SecurityPolicyMiddleware:
             self._exempt = {reverse(name) for name in EXEMPT_URL_NAMES}
         return path in self._exempt or path.startswith(settings.STATIC_URL)
 
-    def __call__(self, request):  # type: ignore[no-untyped-def]
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             if session_too_old(request.session):

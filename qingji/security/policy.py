@@ -1,12 +1,17 @@
 """The sign-in policy in one place: password age, two-factor requirement, session limits."""
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from qingji.accounts.roles import ADMIN_ROLES
+
+if TYPE_CHECKING:
+    from qingji.accounts.models import User
 
 LOGIN_AT_KEY = "qingji_login_at"
 # Whether the account had an authenticator when it signed in: kept in the session so that the
@@ -14,27 +19,27 @@ LOGIN_AT_KEY = "qingji_login_at"
 OTP_ENROLLED_KEY = "qingji_otp_enrolled"
 
 
-def password_expired(user) -> bool:  # type: ignore[no-untyped-def]
+def password_expired(user: "User") -> bool:
     days = settings.QINGJI_PASSWORD_MAX_AGE_DAYS
     changed = user.password_changed_at
     return bool(days and changed and timezone.now() - changed > dt.timedelta(days=days))
 
 
-def password_change_required(user) -> bool:  # type: ignore[no-untyped-def]
+def password_change_required(user: "User") -> bool:
     return bool(user.must_change_password) or password_expired(user)
 
 
-def otp_enrolled(user) -> bool:  # type: ignore[no-untyped-def]
+def otp_enrolled(user: "User") -> bool:
     return user.totpdevice_set.filter(confirmed=True).exists()
 
 
-def otp_required(user, session) -> bool:  # type: ignore[no-untyped-def]
+def otp_required(user: "User", session: SessionBase) -> bool:
     """Two-factor sign-in is required for the three administrator roles, and for every account that
     enrolled an authenticator from its account page."""
     return user.role in ADMIN_ROLES or bool(session.get(OTP_ENROLLED_KEY))
 
 
-def session_too_old(session) -> bool:  # type: ignore[no-untyped-def]
+def session_too_old(session: SessionBase) -> bool:
     started = session.get(LOGIN_AT_KEY)
     if not started:
         return False

@@ -6,12 +6,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.sessions.models import Session
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qingji.accounts.http import AuthedRequest
 from qingji.accounts.models import User, UserSession
 from qingji.accounts.services import user_session_end
 from qingji.audit.services import client_ip
@@ -21,12 +23,12 @@ from qingji.security.services import account_unlock
 from qingji.web.views_helpers import require_capability
 
 
-def _usernames_in_scope(user) -> set[str]:  # type: ignore[no-untyped-def]
+def _usernames_in_scope(user: User) -> set[str]:
     return set(User.objects.filter(org__in=visible_orgs(user)).values_list("username", flat=True))
 
 
 @login_required
-def policy(request: HttpRequest) -> HttpResponse:
+def policy(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "security.manage")
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     scope = _usernames_in_scope(request.user)
@@ -39,7 +41,7 @@ def policy(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def unlock(request: HttpRequest) -> HttpResponse:
+def unlock(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "security.manage")
     username = request.POST.get("username", "")
     if username not in _usernames_in_scope(request.user):
@@ -50,7 +52,7 @@ def unlock(request: HttpRequest) -> HttpResponse:
     return redirect("security:policy")
 
 
-def _sessions_in_scope(user):  # type: ignore[no-untyped-def]
+def _sessions_in_scope(user: User) -> QuerySet[UserSession]:
     """Sessions that are still alive (not expired by the idle timeout), of accounts in scope."""
     alive = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
     return UserSession.objects.filter(user__org__in=visible_orgs(user), session_key__in=alive) \
@@ -58,7 +60,7 @@ def _sessions_in_scope(user):  # type: ignore[no-untyped-def]
 
 
 @login_required
-def sessions(request: HttpRequest) -> HttpResponse:
+def sessions(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "security.manage")
     return render(request, "security/sessions.html",
                   {"sessions": _sessions_in_scope(request.user),
@@ -67,7 +69,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def session_end(request: HttpRequest, pk: int) -> HttpResponse:
+def session_end(request: AuthedRequest, pk: int) -> HttpResponse:
     require_capability(request, "security.manage")
     row = get_object_or_404(_sessions_in_scope(request.user), pk=pk)
     user_session_end(actor=request.user, session=row, ip=client_ip(request))

@@ -1,10 +1,13 @@
 """At sign-in: remember when (absolute session limit) and end the account's other sessions;
 audit lockouts."""
 
+from typing import Any
+
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
+from django.http import HttpRequest
 from django.utils import timezone
 
 from qingji.accounts.models import User, UserSession
@@ -14,7 +17,7 @@ from qingji.security.policy import LOGIN_AT_KEY, OTP_ENROLLED_KEY, otp_enrolled
 
 
 @receiver(user_logged_in)
-def on_login(sender, request, user, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def on_login(sender: type[User], request: HttpRequest, user: User, **kwargs: Any) -> None:
     session = getattr(request, "session", None)
     if session is None:
         return
@@ -31,14 +34,15 @@ def on_login(sender, request, user, **kwargs) -> None:  # type: ignore[no-untype
 
 
 @receiver(user_logged_out)
-def on_logout(sender, request, user, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def on_logout(sender: type[User], request: HttpRequest, user: User | None, **kwargs: Any) -> None:
     key = getattr(getattr(request, "session", None), "session_key", None)
     if key:
         UserSession.objects.filter(session_key=key).delete()
 
 
 @receiver(user_locked_out)
-def on_locked_out(sender, request, username=None, ip_address=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def on_locked_out(sender: str, request: HttpRequest | None, username: str | None = None,
+                  ip_address: str | None = None, **kwargs: Any) -> None:
     user = User.objects.filter(username=username).first() if username else None
     audit_log(actor=None, action="auth.locked_out", obj=user, object_type="account",
               object_repr=str(username or "")[:200], ip=str(ip_address or "")[:45])

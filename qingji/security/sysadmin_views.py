@@ -1,24 +1,28 @@
 """The system administrator's pages: units and accounts within the administrator's scope.
 No case content here; nobody changes their own role."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from qingji.accounts.http import AuthedRequest
 from qingji.accounts.models import User
 from qingji.accounts.roles import Role
 from qingji.accounts.services import user_create, user_set_active, user_set_password, user_set_role
 from qingji.organisations.models import Org, OrgKind, OrgLevel
 from qingji.organisations.selectors import get_visible_org, visible_orgs
 from qingji.organisations.services import org_create, org_update
-from qingji.web.forms import BootstrapMixin
+from qingji.web.forms import BootstrapMixin, model_choice_field
 from qingji.web.views_helpers import require_capability
 
 
@@ -31,23 +35,23 @@ class OrgForm(BootstrapMixin, forms.Form):
                                       to_field_name="code")
     region_code = forms.RegexField(label=gettext_lazy("region code"), regex=r"^\d{6}$", required=False)
 
-    def __init__(self, *args, user, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["superior"].queryset = visible_orgs(user)
+        model_choice_field(self, "superior").queryset = visible_orgs(user)
 
 
-def _accounts_in_scope(user):  # type: ignore[no-untyped-def]
+def _accounts_in_scope(user: User) -> QuerySet[User]:
     return User.objects.filter(org__in=visible_orgs(user)).select_related("org")
 
 
 @login_required
-def units(request: HttpRequest) -> HttpResponse:
+def units(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "orgs.manage")
     return render(request, "security/units.html", {"units": visible_orgs(request.user).select_related("superior")})
 
 
 @login_required
-def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def unit_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     require_capability(request, "orgs.manage")
     org = get_visible_org(request.user, pk=pk) if pk is not None else None
     initial = ({"code": org.code, "name": org.name, "kind": org.kind, "level": org.level,
@@ -90,9 +94,9 @@ class AccountForm(BootstrapMixin, forms.Form):
     password = forms.CharField(label=gettext_lazy("Initial password"), widget=forms.PasswordInput,
                                help_text=gettext_lazy("The account must change it at its first sign-in."))
 
-    def __init__(self, *args, user, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = visible_orgs(user)
+        model_choice_field(self, "org").queryset = visible_orgs(user)
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]
@@ -105,9 +109,9 @@ class RoleForm(BootstrapMixin, forms.Form):
     org = forms.ModelChoiceField(label=gettext_lazy("unit"), queryset=Org.objects.none(), to_field_name="code")
     role = forms.ChoiceField(label=gettext_lazy("role"), choices=Role.choices)
 
-    def __init__(self, *args, user, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = visible_orgs(user)
+        model_choice_field(self, "org").queryset = visible_orgs(user)
 
 
 class ResetForm(BootstrapMixin, forms.Form):
@@ -115,14 +119,14 @@ class ResetForm(BootstrapMixin, forms.Form):
 
 
 @login_required
-def accounts(request: HttpRequest) -> HttpResponse:
+def accounts(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "accounts.manage")
     rows = _accounts_in_scope(request.user).order_by("org__path", "username")
     return render(request, "security/accounts.html", {"accounts": rows})
 
 
 @login_required
-def account_create(request: HttpRequest) -> HttpResponse:
+def account_create(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "accounts.manage")
     form = AccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -139,7 +143,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def account_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     require_capability(request, "accounts.manage")
     account = get_object_or_404(_accounts_in_scope(request.user), pk=pk)
     is_self = account.pk == request.user.pk
@@ -172,7 +176,7 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def account_active(request: HttpRequest, pk: int) -> HttpResponse:
+def account_active(request: AuthedRequest, pk: int) -> HttpResponse:
     require_capability(request, "accounts.manage")
     account = get_object_or_404(_accounts_in_scope(request.user), pk=pk)
     try:

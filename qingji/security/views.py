@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticToken
 
+from qingji.accounts.http import AuthedRequest
 from qingji.accounts.services import user_set_password
 from qingji.audit.services import client_ip
 from qingji.security.policy import OTP_ENROLLED_KEY, otp_enrolled, otp_required, password_expired
@@ -53,7 +54,7 @@ def _next_url(request: HttpRequest) -> str:
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthedRequest) -> HttpResponse:
     user = request.user
     context = {
         "has_totp": otp_enrolled(user),
@@ -65,7 +66,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthedRequest) -> HttpResponse:
     user = request.user
     form = BootstrapPasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -83,7 +84,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def otp_setup(request: HttpRequest) -> HttpResponse:
+def otp_setup(request: AuthedRequest) -> HttpResponse:
     """Enrolment: the page's button (a POST) makes the pending authenticator, the page (a GET, which
     writes nothing) shows its key, and a POST of the code it shows confirms it."""
     user = request.user
@@ -115,7 +116,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def otp_verify(request: HttpRequest) -> HttpResponse:
+def otp_verify(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if user.is_verified() or not otp_required(user, request.session):
         return redirect(_next_url(request))
@@ -131,7 +132,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def recovery_codes(request: HttpRequest) -> HttpResponse:
+def recovery_codes(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not user.is_verified():
         return redirect("security:otp_verify")
@@ -141,7 +142,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def otp_disable(request: HttpRequest) -> HttpResponse:
+def otp_disable(request: AuthedRequest) -> HttpResponse:
     """Accounts outside the administrator roles may switch two-factor sign-in off again."""
     user = request.user
     if not user.is_verified():  # only whoever holds the second factor may remove it

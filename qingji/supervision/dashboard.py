@@ -4,12 +4,13 @@ from typing import Any
 
 from django.utils import timezone
 
+from qingji.accounts.models import User
 from qingji.accounts.roles import has_capability
 from qingji.supervision.selectors import notifications_for, visible_reminders
 from qingji.web.dashboard import Panel, register_panel
 
 
-def supervision_panel(user) -> dict[str, Any] | None:  # type: ignore[no-untyped-def]
+def supervision_panel(user: User) -> dict[str, Any] | None:
     if not has_capability(user, "supervision.view"):
         return None
     unread = notifications_for(user).filter(read_at__isnull=True)

@@ -1,9 +1,12 @@
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from qingji.organisations.models import Org
 from qingji.supervision.models import Channel
-from qingji.web.forms import BootstrapMixin
+from qingji.web.forms import BootstrapMixin, model_choice_field
 
 DATE = {"type": "date"}
 
@@ -28,9 +31,9 @@ class RectificationForm(BootstrapMixin, forms.Form):
     issued_on = forms.DateField(label=gettext_lazy("Issued on"), widget=forms.DateInput(DATE, "%Y-%m-%d"))
     due_on = forms.DateField(label=pgettext_lazy("campaign", "Due on"), widget=forms.DateInput(DATE, "%Y-%m-%d"))
 
-    def __init__(self, *args, orgs, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, orgs: QuerySet[Org], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = orgs
+        model_choice_field(self, "org").queryset = orgs
 
 
 class CloseForm(BootstrapMixin, forms.Form):

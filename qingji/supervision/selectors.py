@@ -6,13 +6,14 @@ from typing import Any
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from qingji.accounts.models import User
 from qingji.ledger.models import OPEN_STATUSES, Case
 from qingji.ledger.selectors import visible_cases, visible_unit_ids
 from qingji.organisations.selectors import visible_orgs
 from qingji.supervision.models import Notification, Rectification, Reminder
 
 
-def deadline_lists(user, as_of: dt.date, days: int) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def deadline_lists(user: User, as_of: dt.date, days: int) -> dict[str, Any]:
     """Open cases due within `days` and those past their deadline, grouped by handling unit."""
     open_cases = (visible_cases(user).filter(status__in=OPEN_STATUSES, deadline__isnull=False)
                   .select_related("handling_org", "responsibility__lead_official").order_by("handling_org__path",
@@ -29,7 +30,7 @@ def _by_unit(cases: QuerySet[Case]) -> list[dict[str, Any]]:
     return list(groups.values())
 
 
-def visible_reminders(user) -> QuerySet[Reminder]:  # type: ignore[no-untyped-def]
+def visible_reminders(user: User) -> QuerySet[Reminder]:
     """Reminders about cases in scope, filtered through the case's unit (exactly `visible_cases`'s units):
     as `case IN (SELECT …)` SQLite read every case in scope to count a few reminders (1.4 s for the province
     at 1,000,000 cases)."""
@@ -37,13 +38,13 @@ def visible_reminders(user) -> QuerySet[Reminder]:  # type: ignore[no-untyped-de
             .select_related("case__handling_org", "issuer", "escalated_to"))
 
 
-def get_visible_reminder(user, pk: int) -> Reminder:  # type: ignore[no-untyped-def]
+def get_visible_reminder(user: User, pk: int) -> Reminder:
     return get_object_or_404(visible_reminders(user), pk=pk)
 
 
-def visible_rectifications(user) -> QuerySet[Rectification]:  # type: ignore[no-untyped-def]
+def visible_rectifications(user: User) -> QuerySet[Rectification]:
     return Rectification.objects.filter(org__in=visible_orgs(user)).select_related("org", "issuer", "case")
 
 
-def notifications_for(user) -> QuerySet[Notification]:  # type: ignore[no-untyped-def]
+def notifications_for(user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user)

@@ -48,7 +48,7 @@ def unit_users(org: Org) -> list[User]:
 
 def official_users(officials: Iterable[Official | None], fallback_org: Org | None = None) -> list[User]:
     """The accounts of the officials named; when none has an account, the unit's own accounts."""
-    users = [o.account for o in officials if o is not None and o.account_id and o.account.is_active]
+    users = [o.account for o in officials if o is not None and o.account is not None and o.account.is_active]
     if not users and fallback_org is not None:
         return unit_users(fallback_org)
     return list({u.pk: u for u in users}.values())
@@ -81,7 +81,7 @@ def notification_read(*, user: User, notification: Notification) -> None:
 
 @transaction.atomic
 def reminder_create(
-    *, actor, case: Case, channel: str, sent_on: dt.date, content: str,  # type: ignore[no-untyped-def]
+    *, actor: User | None, case: Case, channel: str, sent_on: dt.date, content: str,
     response_due: dt.date, issuer: Org | None = None,
 ) -> Reminder:
     """催办: record a reminder to the case's unit. A letter's text becomes the letter document."""
@@ -105,7 +105,7 @@ def reminder_create(
 
 
 @transaction.atomic
-def reminder_respond(*, actor, reminder: Reminder, response: str, responded_on: dt.date) -> Reminder:  # type: ignore[no-untyped-def]
+def reminder_respond(*, actor: User | None, reminder: Reminder, response: str, responded_on: dt.date) -> Reminder:
     require(actor, "reminder.respond", reminder.case.handling_org)
     if not response.strip():
         raise ValidationError({"response": _("Write the unit's response.")})
@@ -162,7 +162,7 @@ def reminder_letter(reminder: Reminder) -> bytes:
 
 @transaction.atomic
 def rectification_issue(
-    *, actor, org: Org, problem: str, issued_on: dt.date, due_on: dt.date,  # type: ignore[no-untyped-def]
+    *, actor: User | None, org: Org, problem: str, issued_on: dt.date, due_on: dt.date,
     case: Case | None = None, issuer: Org | None = None,
 ) -> Rectification:
     """限期整改: order a unit to fix a problem by a date."""
@@ -185,7 +185,7 @@ def rectification_issue(
 
 
 @transaction.atomic
-def rectification_close(*, actor, order: Rectification, closed_on: dt.date, note: str) -> Rectification:  # type: ignore[no-untyped-def]
+def rectification_close(*, actor: User | None, order: Rectification, closed_on: dt.date, note: str) -> Rectification:
     """The issuer closes the order when the unit has fixed the problem."""
     require(actor, "rectification.issue", order.org)
     if actor is not None and not visible_orgs(actor).filter(pk=order.issuer_id).exists():

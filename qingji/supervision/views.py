@@ -6,14 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qingji.accounts.http import AuthedRequest
 from qingji.accounts.roles import has_capability
 from qingji.audit.services import audit_log
+from qingji.ledger.models import Case
 from qingji.ledger.selectors import get_visible_case
 from qingji.organisations.selectors import visible_orgs
 from qingji.supervision import selectors, services
@@ -26,7 +28,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @login_required
-def deadlines(request: HttpRequest) -> HttpResponse:
+def deadlines(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "supervision.view")
     today = timezone.localdate()
     try:
@@ -39,7 +41,7 @@ def deadlines(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def reminder_list(request: HttpRequest) -> HttpResponse:
+def reminder_list(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "supervision.view")
     reminders = selectors.visible_reminders(request.user)
     if request.GET.get("state") == "waiting":
@@ -50,7 +52,7 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def reminder_create(request: HttpRequest, case_pk: int) -> HttpResponse:
+def reminder_create(request: AuthedRequest, case_pk: int) -> HttpResponse:
     case = get_visible_case(request.user, case_pk)
     require_capability(request, "reminder.send")
     today = timezone.localdate()
@@ -68,7 +70,7 @@ def reminder_create(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 
 @login_required
-def reminder_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def reminder_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     reminder = selectors.get_visible_reminder(request.user, pk)
     require_capability(request, "supervision.view")
     return render(request, "supervision/reminder.html", {
@@ -79,7 +81,7 @@ def reminder_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reminder_respond(request: HttpRequest, pk: int) -> HttpResponse:
+def reminder_respond(request: AuthedRequest, pk: int) -> HttpResponse:
     reminder = selectors.get_visible_reminder(request.user, pk)
     require_capability(request, "reminder.respond")
     form = ResponseForm(request.POST)
@@ -95,7 +97,7 @@ def reminder_respond(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def reminder_letter(request: HttpRequest, pk: int) -> HttpResponse:
+def reminder_letter(request: AuthedRequest, pk: int) -> HttpResponse:
     reminder = selectors.get_visible_reminder(request.user, pk)
     require_capability(request, "supervision.view")
     response = HttpResponse(services.reminder_letter(reminder), content_type=DOCX)
@@ -105,7 +107,7 @@ def reminder_letter(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def rectifications(request: HttpRequest) -> HttpResponse:
+def rectifications(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "supervision.view")
     can_issue = has_capability(request.user, "rectification.issue")
     today = timezone.localdate()
@@ -128,7 +130,7 @@ def rectifications(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def rectification_close(request: HttpRequest, pk: int) -> HttpResponse:
+def rectification_close(request: AuthedRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(selectors.visible_rectifications(request.user), pk=pk)
     require_capability(request, "rectification.issue")
     form = CloseForm(request.POST)
@@ -145,7 +147,7 @@ def rectification_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "supervision.view")
     page = Paginator(selectors.notifications_for(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "supervision/notifications.html", {
@@ -154,7 +156,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_read(request: AuthedRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(selectors.notifications_for(request.user), pk=pk)
     require_capability(request, "supervision.view")
     services.notification_read(user=request.user, notification=notice)
@@ -165,7 +167,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def run_scan(request: HttpRequest) -> HttpResponse:
+def run_scan(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "supervision.scan")
     result = remind_task.enqueue()
     audit_log(actor=request.user, action="supervision.scan_queued", object_type="scan",
@@ -178,7 +180,7 @@ def run_scan(request: HttpRequest) -> HttpResponse:
     return redirect("supervision:notifications")
 
 
-def case_panel(request: HttpRequest, case) -> dict[str, object] | None:  # type: ignore[no-untyped-def]
+def case_panel(request: AuthedRequest, case: Case) -> dict[str, object] | None:
     """The case page's supervision card: its reminders, the campaigns it is in, and the remind button."""
     if not has_capability(request.user, "supervision.view"):
         return None

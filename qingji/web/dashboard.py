@@ -6,15 +6,18 @@ function returns None is not shown. Parts register panels in their AppConfig.rea
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qingji.organisations.selectors import visible_orgs
+
+if TYPE_CHECKING:
+    from qingji.accounts.models import User
 
 
 @dataclass(frozen=True)
 class Panel:
     template: str
-    context: Callable[[Any], dict[str, Any] | None]
+    context: Callable[["User"], dict[str, Any] | None]
     order: int = 100
     width: str = "col-12"
 
@@ -26,7 +29,7 @@ def register_panel(panel: Panel) -> None:
     _panels.append(panel)
 
 
-def dashboard_context(user) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def dashboard_context(user: "User") -> dict[str, object]:
     shown = []
     for panel in sorted(_panels, key=lambda p: p.order):
         context = panel.context(user)

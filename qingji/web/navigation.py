@@ -2,12 +2,18 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from qingji.accounts.roles import has_capability
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from qingji.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -16,7 +22,7 @@ class NavEntry:
     label: str | Promise
     url_name: str
     icon: str
-    allowed: Callable[[object], bool]
+    allowed: Callable[["User | AnonymousUser"], bool]
     order: int = 100
 
 
@@ -37,11 +43,11 @@ def register(entry: NavEntry) -> None:
     _entries.append(entry)
 
 
-def capability(name: str) -> Callable[[object], bool]:
+def capability(name: str) -> Callable[["User | AnonymousUser"], bool]:
     return lambda user: has_capability(user, name)
 
 
-def menu_for(user, current: str) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+def menu_for(user: "User | AnonymousUser", current: str) -> list[dict[str, object]]:
     menu = []
     for key, label, icon in SECTIONS:
         items = [

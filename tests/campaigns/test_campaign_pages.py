@@ -138,3 +138,12 @@ def test_units_see_the_campaign_but_cannot_change_it(city, users, client, login)
     assert client.get(reverse("campaigns:detail", args=[campaign.code])).status_code == 200
     assert client.post(reverse("campaigns:apply_scope", args=[campaign.code])).status_code == 403
     assert client.get(reverse("campaigns:create")).status_code == 403
+
+
+def test_it_refuses_the_campaign_form_to_committee_staff_without_a_unit(city, client, login):
+    from qingji.accounts.models import User
+    from qingji.accounts.roles import Role
+
+    login(User.objects.create_user(username="no_unit", password="x", role=Role.COMMITTEE_STAFF))
+    assert client.get(reverse("campaigns:list")).status_code == 200
+    assert client.get(reverse("campaigns:create")).status_code == 403

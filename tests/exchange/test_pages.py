@@ -62,3 +62,14 @@ def test_export_what_i_see_applies_the_ledger_filters_and_is_audited(client, use
     assert [r[0] for r in sheet.iter_rows(min_row=3, values_only=True)] == ["E-1"]
     assert AuditEntry.objects.filter(action="export.ledger", actor_name="court_a").exists()
     assert "导出当前列表" in client.get(reverse("ledger:list")).content.decode()
+
+
+def test_an_account_without_a_unit_exports_an_empty_ledger(client, city):
+    from qingji.accounts.models import User
+    from qingji.accounts.roles import Role
+
+    make_case(city["QH-QY-FY"], name="王芳", ledger_no="E-1")
+    client.force_login(User.objects.create_user(username="no_unit", password="x", role=Role.UNIT_STAFF))
+    response = client.get(reverse("exchange:export_ledger"))
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert list(sheet.iter_rows(min_row=3, values_only=True)) == []

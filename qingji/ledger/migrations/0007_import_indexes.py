@@ -17,7 +17,7 @@ DROPPED = [("ledger_case", "category_id"), ("ledger_case", "handling_org_id"),
            ("ledger_statusperiod", "case_id")]
 
 
-def drop_field_indexes(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+def drop_field_indexes(apps, schema_editor) -> None:
     connection = schema_editor.connection
     with connection.cursor() as cursor:
         for table, column in DROPPED:
@@ -27,7 +27,7 @@ def drop_field_indexes(apps, schema_editor) -> None:  # type: ignore[no-untyped-
                     schema_editor.execute(f"DROP INDEX {schema_editor.quote_name(name)}")
 
 
-def restore_field_indexes(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+def restore_field_indexes(apps, schema_editor) -> None:
     quote = schema_editor.quote_name
     for table, column in DROPPED:
         name = schema_editor._create_index_name(table, [column])

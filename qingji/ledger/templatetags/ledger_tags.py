@@ -1,3 +1,6 @@
+import datetime as dt
+from typing import Any
+
 from django import template
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import QueryDict
@@ -8,6 +11,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext_lazy
+
+from qingji.ledger.models import Case
 
 register = template.Library()
 
@@ -38,7 +43,7 @@ def page_query(query: str, number: int) -> str:
 
 
 @register.filter
-def deadline_state(case, today) -> str:  # type: ignore[no-untyped-def]
+def deadline_state(case: Case, today: dt.date) -> str:
     if not case.deadline or not case.is_open:
         return ""
     days = (case.deadline - today).days
@@ -61,11 +66,11 @@ FLAG_BADGES = (
 )
 
 
-def _day(value) -> str:  # type: ignore[no-untyped-def]
+def _day(value: dt.date | None) -> str:
     return value.isoformat() if value else ""
 
 
-def _lead_official(case) -> object:  # type: ignore[no-untyped-def]
+def _lead_official(case: Case) -> object:
     try:
         responsibility = case.responsibility
     except ObjectDoesNotExist:
@@ -73,7 +78,7 @@ def _lead_official(case) -> object:  # type: ignore[no-untyped-def]
     return responsibility.lead_official or ""
 
 
-def _flags(case) -> str:  # type: ignore[no-untyped-def]
+def _flags(case: Case) -> str:
     parts = []
     if case.key_supervision:
         parts.append(format_html('<span class="badge text-bg-danger-subtle border border-danger-subtle '
@@ -84,7 +89,7 @@ def _flags(case) -> str:  # type: ignore[no-untyped-def]
     return "".join(parts).rstrip(" ")
 
 
-def _deadline_cell(case, today) -> str:  # type: ignore[no-untyped-def]
+def _deadline_cell(case: Case, today: dt.date) -> str:
     state = deadline_state(case, today)
     css = {"overdue": "text-overdue", "due7": "text-warning-emphasis fw-semibold"}.get(state, "")
     badge = ""
@@ -95,7 +100,7 @@ def _deadline_cell(case, today) -> str:  # type: ignore[no-untyped-def]
     return format_html('<td class="{}">{}{}</td>', css, _day(case.deadline), badge)
 
 
-def _status_cell(case) -> str:  # type: ignore[no-untyped-def]
+def _status_cell(case: Case) -> str:
     method = format_html(' <small class="text-secondary">{}</small>', case.get_settlement_method_display()) \
         if case.settlement_method else ""
     return format_html('<td><span class="badge {}">{}</span>{}</td>', status_class(case.status),
@@ -120,7 +125,7 @@ CELLS = {
 
 
 @register.simple_tag
-def ledger_cells(row, columns, today) -> str:  # type: ignore[no-untyped-def]
+def ledger_cells(row: dict[str, Any], columns: list[str], today: dt.date) -> str:
     """The <td> cells of one ledger row, in the user's column order."""
     case = row["case"]
     return mark_safe("".join(CELLS[c](case, row, today) for c in columns if c in CELLS))  # noqa: S308

@@ -1,9 +1,10 @@
 """`qingji createuser USERNAME --org CODE --role ROLE`: create an account."""
 
 import getpass
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from qingji.accounts.models import User
@@ -15,15 +16,15 @@ from qingji.organisations.models import Org
 class Command(BaseCommand):
     help = "Create an account belonging to a unit, with one role."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument("--org", required=True, help="unit code")
         parser.add_argument("--role", required=True, choices=Role.values)
         parser.add_argument("--name", default="", help="full name")
         parser.add_argument("--password", help="password (asked for when not given)")
 
-    def handle(self, *args, username: str, org: str, role: str, name: str, password: str | None,
-               **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, username: str, org: str, role: str, name: str, password: str | None,
+               **options: Any) -> None:
         unit = Org.objects.filter(code=org).first()
         if unit is None:
             raise CommandError(_("No unit with code %(code)s.") % {"code": org})

@@ -1,7 +1,9 @@
 """`qingji pii rotate-key --old-key OLD --new-key NEW`: re-seal every petitioner's ID number and phone."""
 
+from typing import Any
+
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
@@ -18,13 +20,13 @@ def _reseal(value: str, old: bytes | None, new: bytes | None) -> str:
 class Command(BaseCommand):
     help = "Personal data: re-seal ID numbers and phones under a new key (empty new key = decrypt)."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         rotate = sub.add_parser("rotate-key", help="re-seal every petitioner's ID number and phone")
         rotate.add_argument("--old-key", default="", help="current key (base64, empty if not encrypted)")
         rotate.add_argument("--new-key", default="", help="new key (base64, empty to store in clear)")
 
-    def handle(self, *args, action: str, old_key: str, new_key: str, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, action: str, old_key: str, new_key: str, **options: Any) -> None:
         try:
             old = crypto.parse_key(old_key) if old_key else None
             new = crypto.parse_key(new_key) if new_key else None

@@ -1,7 +1,9 @@
 """`qingji audit verify`: check the audit log's hash chain; `qingji audit prune`: apply the retention period."""
 
+from typing import Any
+
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from qingji.audit.models import AuditEntry
@@ -13,14 +15,14 @@ MIN_RETENTION_DAYS = 180
 class Command(BaseCommand):
     help = "Audit log operations: verify the hash chain; prune entries past the retention period."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("verify", help="verify that no entry was edited, removed or added out of order")
         prune = sub.add_parser("prune", help="delete entries older than the retention period (chain must verify)")
         prune.add_argument("--older-than-days", type=int, default=None,
                            help="default QINGJI_AUDIT_RETENTION_DAYS; at least 180")
 
-    def handle(self, *args, action: str, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "prune":
             self.prune(options["older_than_days"] or settings.QINGJI_AUDIT_RETENTION_DAYS)
             return

@@ -2,9 +2,10 @@
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from qingji.campaigns.bulletins import bulletin_issue
@@ -15,7 +16,7 @@ from qingji.campaigns.render import bulletin_docx
 class Command(BaseCommand):
     help = "Issue a campaign bulletin: compute, rank, freeze and render it."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         issue = sub.add_parser("issue", help="issue the next bulletin", called_from_command_line=True)
         issue.add_argument("--campaign", required=True, help="campaign code")
@@ -23,8 +24,8 @@ class Command(BaseCommand):
         issue.add_argument("--cadence", choices=Cadence.values, help="switch the campaign's cadence from now on")
         issue.add_argument("--out", help="write the bulletin document (.docx) here")
 
-    def handle(self, *args, action: str, campaign: str, as_of: str, cadence: str | None, out: str | None,  # type: ignore[no-untyped-def]
-               **options) -> None:
+    def handle(self, *args: Any, action: str, campaign: str, as_of: str, cadence: str | None, out: str | None,
+               **options: Any) -> None:
         chosen = Campaign.objects.filter(code=campaign).first()
         if chosen is None:
             raise CommandError(_("No campaign has the code %(code)s.") % {"code": campaign})

@@ -1,6 +1,8 @@
 """`qingji export-ledger --org CODE [--campaign CODE] --out FILE.xlsx`: the ledger in its own workbook format."""
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
@@ -14,13 +16,13 @@ from qingji.organisations.models import Org
 class Command(BaseCommand):
     help = "Export the ledger of a unit's scope as a workbook in the import format."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--org", required=True, help="unit code")
         parser.add_argument("--campaign", help="campaign code")
         parser.add_argument("--out", required=True, help="the .xlsx file to write")
         parser.add_argument("--full", action="store_true", help="full ID numbers and phones (audited)")
 
-    def handle(self, *args, org: str, campaign: str | None, out: str, full: bool, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, org: str, campaign: str | None, out: str, full: bool, **options: Any) -> None:
         unit = Org.objects.filter(code=org).first()
         if unit is None:
             raise CommandError(_("No unit with code %(code)s.") % {"code": org}, returncode=2)

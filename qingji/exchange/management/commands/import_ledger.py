@@ -4,8 +4,9 @@ Exit status 0 when imported, 1 when refused (the full problem list is printed), 
 
 import sys
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -18,15 +19,15 @@ from qingji.lib.tabular import TableError
 class Command(BaseCommand):
     help = "Import a ledger workbook (spec/ledger-template.md): all rows or none."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
         parser.add_argument("--sheet", help="the sheet to read (default: the first)")
         parser.add_argument("--campaign", help="add the imported cases to this campaign")
         parser.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
         parser.add_argument("--lang", default="zh-hans", choices=["zh-hans", "en"])
 
-    def handle(self, *args, file: str, sheet: str | None, campaign: str | None, dry_run: bool,  # type: ignore[no-untyped-def]
-               lang: str, **options) -> None:
+    def handle(self, *args: Any, file: str, sheet: str | None, campaign: str | None, dry_run: bool,
+               lang: str, **options: Any) -> None:
         translation.activate(lang)
         path = Path(file)
         if not path.is_file():

@@ -1,8 +1,9 @@
 """`qingji import-orgs FILE`: load or update the organisation directory from xlsx or csv."""
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from qingji.lib.problems import InputRejected
@@ -14,10 +15,10 @@ from qingji.organisations.services import org_import
 class Command(BaseCommand):
     help = "Load or update units from a workbook or CSV (单位编码, 单位名称, 单位类别, 层级, 上级单位编码, 行政区划代码)."  # noqa: E501
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
 
-    def handle(self, *args, file: str, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, file: str, **options: Any) -> None:
         path = Path(file)
         if not path.is_file():
             raise CommandError(_("No such file: %(path)s") % {"path": file})

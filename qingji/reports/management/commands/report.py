@@ -6,8 +6,9 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from qingji.audit.services import audit_log
@@ -21,7 +22,7 @@ from qingji.reports.selectors import summary
 class Command(BaseCommand):
     help = "Reports computed from the ledger (spec/summary-report.md)."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="report", required=True)
         summary_parser = sub.add_parser("summary", help="the summary report", called_from_command_line=True)
         summary_parser.add_argument("--org", help="unit code (default: the whole database)")
@@ -34,7 +35,7 @@ class Command(BaseCommand):
         points.add_argument("--full", action="store_true", help="rebuild every checkpoint")
         points.add_argument("--status", action="store_true", help="only show what is built")
 
-    def handle(self, *args, report: str, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, report: str, **options: Any) -> None:
         if report == "checkpoints":
             self._checkpoints(full=options["full"], only_status=options["status"])
         else:
@@ -51,8 +52,8 @@ class Command(BaseCommand):
                               % {"scope": row["scope"], "count": row["checkpoints"], "day": row["built_through"] or "—",
                                  "dirty": row["dirty_from"] or "—"})
 
-    def _summary(self, *, org: str | None, campaign: str | None, as_of: str | None,  # type: ignore[no-untyped-def]
-                 format: str, out: str | None, **options) -> None:  # noqa: A002 - the option's name
+    def _summary(self, *, org: str | None, campaign: str | None, as_of: str | None,
+                 format: str, out: str | None, **options: Any) -> None:  # noqa: A002 - the option's name
         unit = self._org(org)
         chosen = self._campaign(campaign)
         day = self._date(as_of)

@@ -2,8 +2,9 @@
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from qingji.security.backup import backup
@@ -20,10 +21,10 @@ def describe(error: Exception) -> str:
 class Command(BaseCommand):
     help = "Back up the database and the uploaded files into one tar.gz with a SHA-256 manifest."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="the archive to write (.tar.gz)")
 
-    def handle(self, *args, file: str, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, file: str, **options: Any) -> None:
         try:
             manifest = backup(Path(file))
         except (OSError, subprocess.SubprocessError) as error:

@@ -3,8 +3,9 @@
 import subprocess
 import tarfile
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from qingji.audit.models import AuditEntry
@@ -16,10 +17,10 @@ from qingji.security.management.commands.backup import describe
 class Command(BaseCommand):
     help = "Restore a backup made by `qingji backup` into an empty database and verify the audit chain."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="the archive written by qingji backup")
 
-    def handle(self, *args, file: str, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, file: str, **options: Any) -> None:
         try:
             files = restore(Path(file))
         except (BackupError, OSError, ValueError, tarfile.TarError, subprocess.SubprocessError) as error:

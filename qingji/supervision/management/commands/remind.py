@@ -2,8 +2,9 @@
 
 import datetime as dt
 import time
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,12 +17,12 @@ from qingji.supervision.schedule import claim
 class Command(BaseCommand):
     help = "Scan deadlines, reminders and tasks; send the notices that are due (running twice sends nothing twice)."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD (default: today)")
         parser.add_argument("--loop", action="store_true", help="keep running; scan once a day")
         parser.add_argument("--interval", type=int, default=86400, help="seconds between scans with --loop")
 
-    def handle(self, *args, as_of: str | None, loop: bool, interval: int, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, as_of: str | None, loop: bool, interval: int, **options: Any) -> None:
         if as_of and loop:
             raise CommandError(_("--as-of and --loop do not go together."))
         if not loop:

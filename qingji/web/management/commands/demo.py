@@ -2,9 +2,10 @@
 
 import secrets
 import string
+from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 from qingji.accounts import demo as accounts_demo
@@ -21,12 +22,12 @@ def random_password() -> str:
 class Command(BaseCommand):
     help = "Create or migrate the database, load the demonstration city, print the accounts and serve."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--no-serve", action="store_true", help="load and exit")
         parser.add_argument("--password", help="password for every demo account (default: random)")
 
-    def handle(self, *args, port: int, no_serve: bool, password: str | None, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, port: int, no_serve: bool, password: str | None, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         password = password or random_password()
         if demo_is_loaded():

@@ -2,10 +2,11 @@
 
 import os
 import sys
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from qingji.web.checks import check_database
 
@@ -13,12 +14,12 @@ from qingji.web.checks import check_database
 class Command(BaseCommand):
     help = "Run qingji with gunicorn (several workers) on the configured database."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default=os.environ.get("QINGJI_BIND", "127.0.0.1:8000"))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("QINGJI_WORKERS", "0")) or None)
         parser.add_argument("--timeout", type=int, default=120)
 
-    def handle(self, *args, bind: str, workers: int | None, timeout: int, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, bind: str, workers: int | None, timeout: int, **options: Any) -> None:
         check_database()
         settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
         call_command("collectstatic", interactive=False, verbosity=0)

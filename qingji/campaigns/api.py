@@ -13,6 +13,7 @@ from qingji.accounts.roles import has_capability
 from qingji.campaigns import selectors
 from qingji.campaigns.bulletins import bulletin_issue
 from qingji.campaigns.models import Cadence
+from qingji.supervision.selectors import notifications_for
 
 router = Router(tags=["campaigns"])
 
@@ -82,7 +83,7 @@ def issue_bulletin(request: HttpRequest, code: str, payload: IssueIn) -> Status:
 @router.get("/notifications", response=list[dict], summary="My notifications")
 def list_notifications(request: HttpRequest, unread: bool = False) -> list[dict[str, Any]]:
     _require(request, "supervision.view")
-    notices = request.user.notifications.all()
+    notices = notifications_for(request.user)
     if unread:
         notices = notices.filter(read_at__isnull=True)
     return [{"id": n.id, "kind": n.kind, "title": n.title, "body": n.body, "url": n.url,

@@ -38,6 +38,11 @@ def can_manage(user, campaign: Campaign) -> bool:  # type: ignore[no-untyped-def
     return visible_orgs(user).filter(pk=campaign.organiser_id).exists()
 
 
+def takes_part(campaign: Campaign, org: Org) -> bool:
+    """Whether `org` handles one of the campaign's cases: the units its assessment rates (and may veto)."""
+    return campaign.memberships.filter(case__handling_org=org).exists()
+
+
 def get_visible_bulletin(user, code: str, number: int) -> Bulletin:  # type: ignore[no-untyped-def]
     campaign = get_visible_campaign(user, code)
     bulletin = campaign.bulletins.filter(number=number).first()

@@ -21,6 +21,7 @@ from qingji.campaigns.forms import CampaignForm, ExplanationForm, IssueForm
 from qingji.campaigns.render import bulletin_docx
 from qingji.ledger.models import Case, Source
 from qingji.ledger.selectors import visible_cases
+from qingji.organisations.selectors import get_visible_org
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -237,9 +238,7 @@ def assessment(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def veto(request: HttpRequest, code: str) -> HttpResponse:
     campaign = _managed(request, code, "assessment.veto")
-    org = campaign.organiser.__class__.objects.filter(code=request.POST.get("org", "")).first()
-    if org is None:
-        raise Http404
+    org = get_visible_org(request.user, code=request.POST.get("org", ""))
     try:
         if request.POST.get("withdraw"):
             services.veto_withdraw(actor=request.user, campaign=campaign, org=org)

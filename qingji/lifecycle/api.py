@@ -5,14 +5,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from qingji.accounts.roles import has_capability
-from qingji.ledger.selectors import get_visible_case, visible_cases
+from qingji.ledger.selectors import get_visible_case
 from qingji.lifecycle import selectors, services
-from qingji.lifecycle.models import FollowUp, Proceeding
+from qingji.lifecycle.models import Proceeding
 
 router = Router(tags=["lifecycle"])
 
@@ -121,8 +120,7 @@ def propose_termination(request: HttpRequest, case_id: int, payload: Termination
 @router.post("/proceedings/{proceeding_id}/decision", response=ProceedingOut,
              summary="Decide the current step (a step already decided by someone else is refused)")
 def decide(request: HttpRequest, proceeding_id: int, payload: DecisionIn) -> dict[str, Any]:
-    proceeding = get_object_or_404(Proceeding.objects.select_related("case__handling_org"), pk=proceeding_id,
-                                   case__in=visible_cases(request.user))
+    proceeding = selectors.get_visible_proceeding(request.user, proceeding_id)
     decided = services.proceeding_decide(actor=request.user, proceeding=proceeding, step=payload.step,
                                          approve=payload.approve, opinion=payload.opinion,
                                          decided_on=payload.decided_on, outcome=payload.outcome)
@@ -139,6 +137,6 @@ def reopen(request: HttpRequest, case_id: int, payload: ReopenIn) -> Status:
 
 @router.post("/follow-ups/{follow_up_id}", response=dict, summary="Record a follow-up visit (回访)")
 def record_follow_up(request: HttpRequest, follow_up_id: int, payload: FollowUpIn) -> dict[str, Any]:
-    visit = get_object_or_404(FollowUp, pk=follow_up_id, case__in=visible_cases(request.user))
+    visit = selectors.get_visible_follow_up(request.user, follow_up_id)
     visit = services.follow_up_record(actor=request.user, follow_up=visit, **payload.model_dump())
     return {"id": visit.pk, "case_id": visit.case_id, "done_on": visit.done_on, "result": visit.result}

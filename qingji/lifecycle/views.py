@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from qingji.accounts.roles import has_capability
 from qingji.ledger.models import CLOSED_STATUSES, Case, SettlementMethod
-from qingji.ledger.selectors import get_visible_case, visible_cases
+from qingji.ledger.selectors import get_visible_case
 from qingji.lifecycle import forms, policy, selectors, services
-from qingji.lifecycle.models import FollowUp, Proceeding, ProceedingKind, ProceedingState
+from qingji.lifecycle.models import Proceeding, ProceedingKind, ProceedingState
 
 
 def _require(request: HttpRequest, capability: str) -> None:
@@ -76,14 +76,9 @@ def termination(request: HttpRequest, pk: int) -> HttpResponse:
         % {"steps": "→".join(str(policy.STEPS[s].label) for s in policy.termination_steps())}})
 
 
-def _visible_proceeding(request: HttpRequest, pk: int) -> Proceeding:
-    return get_object_or_404(Proceeding.objects.select_related("case", "case__handling_org", "requested_by"),
-                             pk=pk, case__in=visible_cases(request.user))
-
-
 @login_required
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
-    proceeding = _visible_proceeding(request, pk)
+    proceeding = selectors.get_visible_proceeding(request.user, pk)
     case = proceeding.case
     step = proceeding.current_step
     if step is None:
@@ -112,7 +107,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    proceeding = _visible_proceeding(request, pk)
+    proceeding = selectors.get_visible_proceeding(request.user, pk)
     case = proceeding.case
     _require(request, "closure.request" if proceeding.kind == ProceedingKind.CLOSURE else "termination.propose")
     if proceeding.state != ProceedingState.PENDING:
@@ -162,17 +157,9 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
                    "closed it.")})
 
 
-def _visible_follow_up(request: HttpRequest, pk: int) -> FollowUp:
-    visits = FollowUp.objects.select_related("case", "case__handling_org", "sample_check")
-    visit = get_object_or_404(visits, pk=pk, case__in=visible_cases(request.user))
-    if visit.sample_check_id:
-        get_object_or_404(selectors.sample_checks_in_scope(request.user), pk=visit.sample_check_id)
-    return visit
-
-
 @login_required
 def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = _visible_follow_up(request, pk)
+    visit = selectors.get_visible_follow_up(request.user, pk)
     _require(request, "sample_check.manage" if visit.sample_check_id else "followup.record")
     form = forms.FollowUpForm(request.POST or None, initial={"done_on": timezone.localdate(),
                                                              "visited_by": request.user.full_name})

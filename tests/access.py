@@ -35,6 +35,9 @@ class Route:
     public: bool = False
     # Send `data` as a JSON body (the API) rather than as a form.
     json: bool = False
+    # Where a 302 to an allowed account may lead (URL names): any other redirect, the sign-in page above
+    # all, is a refusal in disguise.
+    goes_to: frozenset[str] = frozenset()
 
 
 # Routes that need no account, or are not pages (static files, language switch).
@@ -45,15 +48,77 @@ ROUTES: list[Route] = [
 ]
 
 
+# What each account's scope holds, written out from the demo city's directory (docs/security.md) rather
+# than asked of the selectors under test. The city committee sees every unit of its region; the
+# intermediate court its basic courts; a basic court, the police or the other city's court only itself;
+# the province committee both cities. The administrators' scope is their unit's, though they see no case.
+CITY = frozenset({"QH-ZFW", "QH-ZY", "QH-QY-FY", "QH-HY-FY", "QH-AP-FY", "QH-YN-FY", "QH-JCY", "QH-GAJ", "QH-SFJ"})
+COURTS = frozenset({"QH-ZY", "QH-QY-FY", "QH-HY-FY", "QH-AP-FY", "QH-YN-FY"})
+UNITS_IN_SCOPE: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("sysadmin", "secadmin", "auditor", "committee", "committee_lead"), CITY),
+    "court": COURTS, "reviewer": COURTS, "court_a": frozenset({"QH-QY-FY"}), "court_a_lead": frozenset({"QH-QY-FY"}),
+    "court_b": frozenset({"QH-HY-FY"}), "police": frozenset({"QH-GAJ"}), "outsider": frozenset({"BY-ZY"}),
+    "province": CITY | {"JC-ZFW", "JC-GY", "BY-ZFW", "BY-ZY"},
+}
+# The campaigns an account sees: those its scope's committees run, and those of a committee whose region holds
+# its unit (the city committee's QH-C for every unit of the city, though a basic court sees no committee).
+CAMPAIGNS_IN_SCOPE: dict[str, frozenset[str]] = {
+    **{account: frozenset({"QH-C"}) for account in UNITS_IN_SCOPE},
+    "outsider": frozenset({"BY-C"}), "province": frozenset({"QH-C", "BY-C"}),
+}
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A list (a page or an API call) that must hold exactly the objects in the account's scope."""
+
+    name: str
+    accounts: frozenset[str]
+    # (client, url) → the keys of the objects the response lists.
+    shown: Callable[[Any, str], set[str]]
+    # (world, account) → the keys of the objects the account's scope holds.
+    expected: Callable[[dict[str, Any], str], set[str]]
+
+
+LISTINGS: list[Listing] = []
+
+
 def _collect() -> None:
-    """Each part declares its routes in tests/access_<part>.py."""
+    """Each part declares its routes (and its lists) in tests/access_<part>.py."""
     import importlib
     import pkgutil
 
     import tests
 
     for module in sorted(m.name for m in pkgutil.iter_modules(tests.__path__) if m.name.startswith("access_")):
-        ROUTES.extend(importlib.import_module(f"tests.{module}").ROUTES)
+        part = importlib.import_module(f"tests.{module}")
+        ROUTES.extend(part.ROUTES)
+        LISTINGS.extend(getattr(part, "LISTINGS", []))
+
+
+def linked(body: str, view_name: str, kwarg: str) -> set[str]:
+    """The `kwarg` of every link in `body` to the page `view_name` (e.g. the pk of each case page linked)."""
+    import re
+
+    from django.urls import Resolver404, resolve
+
+    found = set()
+    for href in re.findall(r'href="(/[^"?#]*)', body):
+        try:
+            match = resolve(href)
+        except Resolver404:
+            continue
+        if match.view_name == view_name:
+            found.add(str(match.kwargs[kwarg]))
+    return found
+
+
+def cases_of(world: dict[str, Any], account: str) -> set[str]:
+    """Every case of the world (whichever part made it) handled by a unit in the account's scope."""
+    from qingji.ledger.models import Case
+
+    return {str(pk) for pk in Case.objects.filter(handling_org__code__in=UNITS_IN_SCOPE[account])
+            .values_list("pk", flat=True)}
 
 
 

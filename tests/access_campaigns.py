@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from tests.access import CASE_USERS, Route
+from tests.access import CAMPAIGNS_IN_SCOPE, CASE_USERS, Listing, Route, linked
 
 MANAGERS = frozenset({"committee", "province"})
 ISSUERS = MANAGERS | {"committee_lead"}
@@ -46,18 +46,22 @@ ROUTES = [
     Route("campaigns:create", MANAGERS),
     Route("campaigns:explanations", CASE_USERS),
     Route("campaigns:explanation_submit", UNIT_STAFF, explanation, foreign_explanation, method="post",
-          data={"text": "书面说明"}),
+          data={"text": "书面说明"}, goes_to=frozenset({"campaigns:explanations"})),
     Route("campaigns:detail", CASE_USERS, campaign, foreign_campaign),
     Route("campaigns:edit", MANAGERS, campaign, foreign_campaign),
-    Route("campaigns:apply_scope", MANAGERS, campaign, foreign_campaign, method="post"),
-    Route("campaigns:add_case", MANAGERS, campaign, foreign_campaign, method="post", data={"ledger_no": "无"}),
-    Route("campaigns:remove_case", MANAGERS, campaign, foreign_campaign, method="post", data={"ledger_no": "无"}),
+    Route("campaigns:apply_scope", MANAGERS, campaign, foreign_campaign, method="post",
+          goes_to=frozenset({"campaigns:detail"})),
+    Route("campaigns:add_case", MANAGERS, campaign, foreign_campaign, method="post", data={"ledger_no": "无"},
+          goes_to=frozenset({"campaigns:detail"})),
+    Route("campaigns:remove_case", MANAGERS, campaign, foreign_campaign, method="post", data={"ledger_no": "无"},
+          goes_to=frozenset({"campaigns:detail"})),
     Route("campaigns:issue", ISSUERS, campaign, foreign_campaign, method="post",
-          data={"as_of": TODAY, "cadence": "monthly"}),
+          data={"as_of": TODAY, "cadence": "monthly"}, goes_to=frozenset({"campaigns:detail", "campaigns:bulletin"})),
     Route("campaigns:bulletin", CASE_USERS, bulletin, foreign_bulletin),
     Route("campaigns:bulletin_docx", CASE_USERS, bulletin, foreign_bulletin),
     Route("campaigns:assessment", CASE_USERS, campaign, foreign_campaign),
-    Route("campaigns:veto", ISSUERS, campaign, foreign_campaign, method="post", data={"org": "QH-ZY", "reason": "x"}),
+    Route("campaigns:veto", ISSUERS, campaign, foreign_campaign, method="post", data={"org": "QH-ZY", "reason": "x"},
+          goes_to=frozenset({"campaigns:assessment"})),
 ]
 
 ROUTES += [
@@ -67,4 +71,13 @@ ROUTES += [
     Route("api:issue_bulletin", ISSUERS, campaign, foreign_campaign, method="post", json=True,
           data={"as_of": TODAY}),
     Route("api:list_notifications", CASE_USERS),
+]
+
+
+LISTINGS = [
+    Listing("campaigns:list", CASE_USERS, lambda client, url: linked(client.get(url).content.decode(),
+                                                                     "campaigns:detail", "code"),
+            lambda world, account: set(CAMPAIGNS_IN_SCOPE[account])),
+    Listing("api:list_campaigns", CASE_USERS, lambda client, url: {c["code"] for c in client.get(url).json()},
+            lambda world, account: set(CAMPAIGNS_IN_SCOPE[account])),
 ]

@@ -22,7 +22,7 @@ EXPORTERS = IMPORTERS | {"committee_lead", "court_a_lead"}
 
 ROUTES = [
     Route("exchange:import", IMPORTERS),
-    Route("exchange:import_confirm", IMPORTERS, method="post"),
+    Route("exchange:import_confirm", IMPORTERS, method="post", goes_to=frozenset({"exchange:import"})),
     # Without an uploaded workbook in the session there is nothing to mark: 404 for everyone.
     Route("exchange:import_marked", frozenset()),
     Route("exchange:template", IMPORTERS),

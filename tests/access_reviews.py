@@ -22,9 +22,9 @@ def foreign_matter(world, account):  # type: ignore[no-untyped-def]
 ROUTES = [
     Route("reviews:case", CASE_USERS, own_case, foreign_case),
     Route("reviews:add_matter", MATTER_EDITORS, own_case, foreign_case, method="post",
-          data={"docket_number": "(2012)清执字第7号", "stage": "enforcement"}),
+          data={"docket_number": "(2012)清执字第7号", "stage": "enforcement"}, goes_to=frozenset({"reviews:case"})),
     Route("reviews:record", REVIEWERS, own_matter, foreign_matter, method="post",
-          data={"grade": "3", "findings": "执行程序违法", "reviewed_on": TODAY}),
+          data={"grade": "3", "findings": "执行程序违法", "reviewed_on": TODAY}, goes_to=frozenset({"reviews:case"})),
     Route("reviews:add_action", REVIEWERS, own_matter, foreign_matter, method="post",
-          data={"kind": "notice", "person": "原承办法官", "date": TODAY}),
+          data={"kind": "notice", "person": "原承办法官", "date": TODAY}, goes_to=frozenset({"reviews:case"})),
 ]

@@ -1,13 +1,14 @@
 """Every URL × every account × in scope and out of scope."""
 
 import json
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import transaction
 from django.test import override_settings
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 
-from tests.access import PUBLIC, ROUTES
+from tests.access import CAMPAIGNS_IN_SCOPE, LISTINGS, PUBLIC, ROUTES
 from tests.conftest import sign_in
 from tests.world import build_world
 
@@ -59,13 +60,21 @@ def request(client, route, url):  # type: ignore[no-untyped-def]
     return getattr(client, route.method)(url, route.data)
 
 
+def destination(response) -> str:  # type: ignore[no-untyped-def]
+    """The URL name a redirect leads to ("?" when it leads nowhere in the project)."""
+    try:
+        return resolve(urlsplit(response["Location"]).path).view_name
+    except Resolver404:
+        return "?"
+
+
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
 def test_it_turns_away_anonymous_visitors(world, client, db, route):
     kwargs = route.in_scope(world, "committee") if route.in_scope else {}
     response = request(client, route, world["reverse"](route.name, kwargs))
     assert response.status_code in (302, 401, 403)
     if response.status_code == 302:
-        assert "/login/" in response["Location"]
+        assert destination(response) == "web:login", f"{route.name} → {response['Location']}"
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
@@ -81,6 +90,10 @@ def test_it_lets_in_only_the_accounts_the_matrix_names(world, client, db, route)
             # invalid by then (e.g. a case another account already reopened): 403/404 are the refusals.
             ok = (200, 201, 302, 400) if route.json else (200, 201, 302)
             assert response.status_code in ok, f"{account} → {route.name}: {response.status_code}"
+            # A redirect counts only when it leads where the route says its success leads.
+            if response.status_code == 302:
+                assert destination(response) in route.goes_to, \
+                    f"{account} → {route.name}: redirected to {response['Location']}"
         else:
             assert response.status_code in (403, 404), f"{account} → {route.name}: {response.status_code}"
 
@@ -94,3 +107,24 @@ def test_it_answers_404_for_objects_outside_the_scope(world, client, db, route):
         sign_in(client, user)
         response = request(client, route, world["reverse"](route.name, kwargs))
         assert response.status_code == 404, f"{account} → {route.name} {kwargs}: {response.status_code}"
+
+
+@pytest.mark.parametrize("listing", LISTINGS, ids=lambda listing: listing.name)
+def test_every_list_holds_exactly_the_objects_in_scope(world, client, db, listing):
+    for account in sorted(listing.accounts):
+        sign_in(client, world["users"][account])
+        shown = listing.shown(client, world["reverse"](listing.name, {}))
+        expected = listing.expected(world, account)
+        assert shown == expected, (f"{account} → {listing.name}: missing {sorted(expected - shown)}, "
+                                   f"not in scope {sorted(shown - expected)}")
+
+
+def test_the_api_lists_exactly_the_campaigns_whose_pages_open(world, client, db):
+    for account, user in sorted(world["users"].items()):
+        sign_in(client, user)
+        listed = client.get(world["reverse"]("api:list_campaigns", {}))
+        if listed.status_code == 403:
+            continue
+        opening = {code for code in world["campaigns"]
+                   if client.get(world["reverse"]("campaigns:detail", {"code": code})).status_code == 200}
+        assert {c["code"] for c in listed.json()} == opening == CAMPAIGNS_IN_SCOPE[account], account

@@ -100,7 +100,7 @@ def user_set_role(*, actor: User | None, user: User, role: str, org: Org | None 
 
 
 @transaction.atomic
-def user_session_end(*, actor, session: UserSession, ip: str = "") -> None:  # type: ignore[no-untyped-def]
+def user_session_end(*, actor: User | None, session: UserSession, ip: str = "") -> None:
     """The security administrator ends one of an account's sessions (signed out at its next request)."""
     end_session(session.session_key)
     audit_log(actor=actor, action="auth.session_end", obj=session.user, ip=ip)

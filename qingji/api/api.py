@@ -153,16 +153,13 @@ def add_work_log(request: AuthedRequest, case_id: int, payload: WorkLogIn) -> St
 
 @api.get("/reports/summary", summary="The summary report for my scope (spec/summary-report.md)")
 def report_summary(request: AuthedRequest, as_of: dt.date | None = None, campaign: str | None = None) -> dict:
-    from qingji.campaigns.models import Campaign
+    from qingji.campaigns.selectors import get_visible_campaign
     from qingji.reports.selectors import summary
 
     if not has_capability(request.user, "report.view"):
         raise PermissionDenied(_("Your role does not allow this."))
-    chosen = None
-    if campaign:
-        chosen = Campaign.objects.filter(code=campaign, organiser__in=visible_orgs(request.user)).first()
-        if chosen is None:
-            raise ValidationError({"campaign": _("No campaign with this code in your scope.")})
+    # A campaign outside the scope is 404, as its page is (and as the report page answers for it).
+    chosen = get_visible_campaign(request.user, campaign) if campaign else None
     return summary(org=request.user.org, campaign=chosen, as_of=as_of, units=visible_unit_ids(request.user))
 
 

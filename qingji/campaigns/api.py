@@ -12,6 +12,7 @@ from qingji.accounts.http import AuthedRequest
 from qingji.campaigns import selectors
 from qingji.campaigns.bulletins import bulletin_issue
 from qingji.campaigns.models import Cadence
+from qingji.supervision.selectors import notifications_for
 from qingji.web.views_helpers import require_capability
 
 router = Router(tags=["campaigns"])
@@ -77,7 +78,7 @@ def issue_bulletin(request: AuthedRequest, code: str, payload: IssueIn) -> Statu
 @router.get("/notifications", response=list[dict], summary="My notifications")
 def list_notifications(request: AuthedRequest, unread: bool = False) -> list[dict[str, Any]]:
     require_capability(request, "supervision.view")
-    notices = request.user.notifications.all()
+    notices = notifications_for(request.user)
     if unread:
         notices = notices.filter(read_at__isnull=True)
     return [{"id": n.id, "kind": n.kind, "title": n.title, "body": n.body, "url": n.url,

@@ -13,21 +13,19 @@ from qingji.campaigns.models import Bulletin, Campaign, ExplanationTask, Milesto
 from qingji.ledger.models import Case
 from qingji.ledger.selectors import visible_cases, visible_unit_ids
 from qingji.organisations.models import Org
-from qingji.organisations.selectors import org_in_scope, visible_orgs
-
-
-def _covers(committee: Org, org: Org) -> bool:
-    return org_in_scope(org, committee)
+from qingji.organisations.selectors import org_holders_q, org_scope_q, visible_orgs
 
 
 def visible_campaigns(user: User) -> QuerySet[Campaign]:
-    """Campaigns organised by a unit in the user's scope, or by a committee whose scope holds the user's unit."""
-    if not getattr(user, "is_authenticated", False) or user.org is None:
+    """Campaigns organised by a unit in the user's scope, or by a committee whose scope holds the user's unit
+    (a city committee's campaign is seen by every unit of the city): one query. Every page, form, report,
+    export and API call that names a campaign reads it from here, so a campaign the user can see is one
+    they can report on."""
+    org = user.org if getattr(user, "is_authenticated", False) else None
+    if org is None:
         return Campaign.objects.none()
-    mine = visible_orgs(user).values_list("pk", flat=True)
-    ids = [c.pk for c in Campaign.objects.select_related("organiser")
-           if c.organiser_id in set(mine) or _covers(c.organiser, user.org)]
-    return Campaign.objects.filter(pk__in=ids).select_related("organiser")
+    return (Campaign.objects.filter(org_scope_q(org, "organiser__") | org_holders_q(org, "organiser__"))
+            .select_related("organiser"))
 
 
 def get_visible_campaign(user: User, code: str) -> Campaign:
@@ -40,6 +38,11 @@ def get_visible_campaign(user: User, code: str) -> Campaign:
 def can_manage(user: User, campaign: Campaign) -> bool:
     """The organiser's own committee (or one above it) runs the campaign."""
     return visible_orgs(user).filter(pk=campaign.organiser_id).exists()
+
+
+def takes_part(campaign: Campaign, org: Org) -> bool:
+    """Whether `org` handles one of the campaign's cases: the units its assessment rates (and may veto)."""
+    return campaign.memberships.filter(case__handling_org=org).exists()
 
 
 def get_visible_bulletin(user: User, code: str, number: int) -> Bulletin:

@@ -23,6 +23,7 @@ from qingji.campaigns.models import (
     Milestone,
     Phase,
 )
+from qingji.campaigns.selectors import takes_part
 from qingji.ledger.models import Case, CaseStatus, Source
 from qingji.ledger.selectors import cases_in_org_scope
 from qingji.lib import bulk
@@ -206,6 +207,9 @@ def campaign_remove_case(*, actor: User | None, campaign: Campaign, case: Case) 
 def veto_record(*, actor: User | None, campaign: Campaign, org: Org, reason: str) -> AssessmentVeto:
     """一票否决: void the unit's rating in this campaign, with the reason."""
     require_manager(actor, campaign, "assessment.veto")
+    if not takes_part(campaign, org):
+        raise ValidationError(_("%(unit)s handles no case of this campaign: it has no rating to veto.")
+                              % {"unit": org.name})
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the veto.")})
     veto, _created = AssessmentVeto.objects.update_or_create(

@@ -23,6 +23,7 @@ from qingji.campaigns.models import Campaign
 from qingji.campaigns.render import bulletin_docx
 from qingji.ledger.models import Case, Source
 from qingji.ledger.selectors import visible_cases
+from qingji.organisations.selectors import get_visible_org
 from qingji.web.views_helpers import require_capability
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -235,9 +236,7 @@ def assessment(request: AuthedRequest, code: str) -> HttpResponse:
 @require_POST
 def veto(request: AuthedRequest, code: str) -> HttpResponse:
     campaign = _managed(request, code, "assessment.veto")
-    org = campaign.organiser.__class__.objects.filter(code=request.POST.get("org", "")).first()
-    if org is None:
-        raise Http404
+    org = get_visible_org(request.user, code=request.POST.get("org", ""))
     try:
         if request.POST.get("withdraw"):
             services.veto_withdraw(actor=request.user, campaign=campaign, org=org)

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from qingji.exchange.importer import import_ledger
 from qingji.exchange.jobs import export_file, export_start
 from qingji.exchange.marked import mark_problems
 from qingji.exchange.models import ExportJob
+from qingji.exchange.selectors import get_own_export_job
 from qingji.exchange.template import template_workbook
 from qingji.ledger.filters import apply_ledger_filters
 from qingji.ledger.selectors import visible_cases
@@ -156,7 +157,7 @@ def export_ledger(request: AuthedRequest) -> HttpResponseBase:
 def _own_job(request: AuthedRequest, pk: int) -> ExportJob:
     """The requester's own export; anyone else's is 404."""
     require_capability(request, "case.export")
-    return get_object_or_404(ExportJob, pk=pk, requested_by=request.user)
+    return get_own_export_job(request.user, pk)
 
 
 @login_required

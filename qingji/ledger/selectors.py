@@ -1,12 +1,17 @@
 """Scoped reads of the ledger. Every page, export, report and API call starts from `visible_cases`."""
 
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet, Subquery
+from django.db.models import Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from qingji.accounts.roles import has_capability
-from qingji.ledger.models import Case, Petitioner, StatusPeriod
+from qingji.ledger.models import Case, CasePetitioner, Petitioner, SettlementMethod, StatusPeriod
+from qingji.lib.idnumbers import normalise_id_number, normalise_phone
+from qingji.lib.pii import digest
 from qingji.organisations.models import Org
 from qingji.organisations.selectors import org_scope_q, visible_orgs
 
@@ -57,6 +62,69 @@ def get_visible_case(user: "User", pk: int, *, for_update: bool = False) -> Case
 def visible_petitioners(user: "User") -> QuerySet[Petitioner]:
     """Petitioners of cases in scope."""
     return Petitioner.objects.filter(cases__in=Subquery(visible_cases(user).values("id"))).distinct()
+
+
+def _same_person_q(petitioners: Sequence[Petitioner], id_number: str, name: str, phone: str) -> Q | None:
+    """Petitioner records that may be the same person (多头信访): one of `petitioners`, or a record with the same
+    ID number, or the same name and phone, as one of them or as the values given."""
+    condition = Q(pk__in=[p.pk for p in petitioners]) if petitioners else None
+    ids = {p.id_number_digest for p in petitioners} | {digest(normalise_id_number(id_number))}
+    pairs = {(p.name, p.phone_digest) for p in petitioners} | {(name.strip(), digest(normalise_phone(phone)))}
+    for match in [Q(id_number_digest=d) for d in sorted(ids) if d] + [
+            Q(name=n, phone_digest=d) for n, d in sorted(pairs) if n and d]:
+        condition = match if condition is None else condition | match
+    return condition
+
+
+def visible_similar_petitioners(user: "User", *, id_number: str = "", name: str = "",
+                                phone: str = "") -> QuerySet[Petitioner]:
+    """Petitioners in scope who may be the person being registered, for the registration form to offer."""
+    condition = _same_person_q([], id_number, name, phone)
+    return visible_petitioners(user).filter(condition) if condition else Petitioner.objects.none()
+
+
+@dataclass(frozen=True)
+class SamePersonCase:
+    """A case of the person being registered, as much of it as the registering user may learn (docs/security.md,
+    "What a unit learns of another unit's case"): the unit that handles it, its status and the day it was
+    registered, so that the unit does not register the person a second time. The case itself — ledger number,
+    summary, page — only when it is in the user's scope."""
+
+    unit: str
+    status: str
+    registered_on: dt.date
+    terminated: bool
+    case: Case | None
+
+
+def same_person_cases(user: "User", *, petitioners: Sequence[Petitioner] = (), id_number: str = "",
+                      name: str = "", phone: str = "") -> list[SamePersonCase]:
+    """Every case, in any unit, of a petitioner who may be the same person as `petitioners` or as the ID number,
+    name and phone given, oldest first (two queries)."""
+    condition = _same_person_q(list(petitioners), id_number, name, phone)
+    if condition is None:
+        return []
+    cases = list(Case.objects.filter(pk__in=Subquery(CasePetitioner.objects.filter(
+        petitioner__in=Petitioner.objects.filter(condition)).values("case_id")))
+        .select_related("handling_org").order_by("registered_on", "pk"))
+    mine = set(visible_cases(user).filter(pk__in=[c.pk for c in cases]).values_list("pk", flat=True))
+    found = []
+    for case in cases:
+        terminated = case.settlement_method == SettlementMethod.TERMINATED
+        found.append(SamePersonCase(
+            unit=case.handling_org.name, registered_on=case.registered_on, terminated=terminated,
+            status=str(SettlementMethod.TERMINATED.label if terminated else case.get_status_display()),
+            case=case if case.pk in mine else None))
+    return found
+
+
+def petitioner_names(case_ids: Sequence[int]) -> dict[int, list[str]]:
+    """The petitioners' names of each of these cases (ids the caller read through `visible_cases`), in order."""
+    names: dict[int, list[str]] = {}
+    for case_id, name in (CasePetitioner.objects.filter(case_id__in=case_ids).order_by("position")
+                          .values_list("case_id", "petitioner__name")):
+        names.setdefault(case_id, []).append(name)
+    return names
 
 
 def case_status_history(case: Case) -> QuerySet[StatusPeriod]:

@@ -23,11 +23,15 @@ from qingji.ledger.paging import capped_page
 from qingji.ledger.panels import case_panels
 from qingji.ledger.preferences import ledger_preference_set
 from qingji.ledger.selectors import (
+    SamePersonCase,
     case_timeline,
     get_visible_case,
     ledger_columns,
+    petitioner_names,
+    same_person_cases,
     visible_cases,
     visible_petitioners,
+    visible_similar_petitioners,
 )
 from qingji.lib.idnumbers import normalise_id_number
 from qingji.lib.pii import digest
@@ -53,7 +57,7 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     cases = cases.select_related("handling_org", "category", "responsibility__lead_official")
     page = capped_page(cases, request.GET.get("page"), PAGE_SIZE)
     case_ids = [c.pk for c in page.object_list]
-    petitioners = _petitioner_names(case_ids)
+    petitioners = petitioner_names(case_ids)
     rows = [{"case": c, "petitioners": petitioners.get(c.pk, [])} for c in page.object_list]
     params = request.GET.copy()
     params.pop("page", None)
@@ -64,16 +68,6 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     }
     template = "ledger/_table.html" if request.htmx else "ledger/list.html"
     return render(request, template, context)
-
-
-def _petitioner_names(case_ids: list[int]) -> dict[int, list[str]]:
-    from qingji.ledger.models import CasePetitioner
-
-    names: dict[int, list[str]] = {}
-    for case_id, name in (CasePetitioner.objects.filter(case_id__in=case_ids).order_by("position")
-                          .values_list("case_id", "petitioner__name")):
-        names.setdefault(case_id, []).append(name)
-    return names
 
 
 @login_required
@@ -120,37 +114,49 @@ def case_create(request: AuthedRequest) -> HttpResponse:
                                                                      "handling_org": request.user.org_id})
     petitioner_form = forms.PetitionerForm(request.POST or None, prefix="p")
     chosen = _chosen_petitioners(request)
-    similar, warnings = [], []
+    similar, same_person, warnings = [], [], []
     if request.method == "POST":
-        if not chosen and petitioner_form.is_valid():
-            similar = services.petitioner_similar(**{k: petitioner_form.cleaned_data[k]
-                                                     for k in ("id_number", "name", "phone")})
-            similar = [p for p in similar if visible_petitioners(request.user).filter(pk=p.pk).exists()]
+        identity = ({k: petitioner_form.cleaned_data[k] for k in ("id_number", "name", "phone")}
+                    if not chosen and petitioner_form.is_valid() else {})
+        if identity:
+            similar = list(visible_similar_petitioners(request.user, **identity))
+        found = same_person_cases(request.user, petitioners=chosen, **identity)
+        # What holds the registration until confirmed: for a new petitioner, every case of the same person; for
+        # one picked from the ledger, the cases the user could not see when picking (other units').
+        same_person = found if identity else [c for c in found if c.case is None]
         if form.is_valid() and (chosen or petitioner_form.is_valid()):
-            if similar and not request.POST.get("confirm_new"):
+            if same_person and not request.POST.get("confirm"):
                 warnings.append(_("A petitioner with the same ID number, or the same name and phone, is already "
                                   "in the ledger (possible multi-channel petition). Pick them below, or confirm "
-                                  "that this is a different person."))
+                                  "that this is a different person.") if similar else
+                                _("The same petitioner (same ID number, or same name and phone) has a case at "
+                                  "another unit (possible multi-channel petition): see below. Check with that "
+                                  "unit, or confirm to register this case all the same."))
             else:
                 case = _register(request, form, petitioner_form, chosen)
                 if case is not None:
                     messages.success(request, _("Case %(no)s registered.") % {"no": case.ledger_no})
-                    _warn_terminated(request, case)
+                    _warn_terminated(request, found)
                     return redirect("ledger:detail", pk=case.pk)
     return render(request, "ledger/create.html", {
         "form": form, "petitioner_form": petitioner_form, "chosen": chosen, "similar": similar,
-        "warnings": warnings,
+        "same_person": same_person, "warnings": warnings,
     })
 
 
-def _warn_terminated(request: AuthedRequest, case: Case) -> None:
-    """A terminated case is not handed down again: say so when its petitioner comes back."""
-    earlier = (Case.objects.filter(petitioners__in=case.petitioners.all(), settlement_method="terminated")
-               .exclude(pk=case.pk).distinct().order_by("closed_on"))
-    for old in earlier:
-        messages.warning(request, _("%(no)s of the same petitioner was terminated on %(date)s: a terminated case is "
-                                    "not handed down again. Keep this one only if it is a different matter.")
-                         % {"no": old.ledger_no, "date": old.closed_on})
+def _warn_terminated(request: AuthedRequest, found: list[SamePersonCase]) -> None:
+    """A terminated case is not handed down again: say so when its petitioner comes back (another unit's case
+    by its unit and registration date only)."""
+    for old in (c for c in found if c.terminated):
+        if old.case is not None:
+            messages.warning(request, _("%(no)s of the same petitioner was terminated on %(date)s: a terminated case "
+                                        "is not handed down again. Keep this one only if it is a different matter.")
+                             % {"no": old.case.ledger_no, "date": old.case.closed_on})
+        else:
+            messages.warning(request, _("A case of the same petitioner at %(unit)s, registered on %(date)s, was "
+                                        "terminated: a terminated case is not handed down again. Keep this one only "
+                                        "if it is a different matter.")
+                             % {"unit": old.unit, "date": old.registered_on})
 
 
 def _chosen_petitioners(request: AuthedRequest) -> list[Petitioner]:

@@ -3,14 +3,13 @@
 import datetime as dt
 from typing import Any
 
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from qingji.accounts.http import AuthedRequest
 from qingji.ledger.models import Attachment, Case
-from qingji.ledger.selectors import get_visible_case, visible_cases
+from qingji.ledger.selectors import get_visible_case
 from qingji.lifecycle import selectors, services
-from qingji.lifecycle.models import FollowUp, Proceeding
+from qingji.lifecycle.models import Proceeding
 from qingji.web.views_helpers import require_capability
 
 router = Router(tags=["lifecycle"])
@@ -119,8 +118,7 @@ def propose_termination(request: AuthedRequest, case_id: int, payload: Terminati
 @router.post("/proceedings/{proceeding_id}/decision", response=ProceedingOut,
              summary="Decide the current step (a step already decided by someone else is refused)")
 def decide(request: AuthedRequest, proceeding_id: int, payload: DecisionIn) -> dict[str, Any]:
-    proceeding = get_object_or_404(Proceeding.objects.select_related("case__handling_org"), pk=proceeding_id,
-                                   case__in=visible_cases(request.user))
+    proceeding = selectors.get_visible_proceeding(request.user, proceeding_id)
     decided = services.proceeding_decide(actor=request.user, proceeding=proceeding, step=payload.step,
                                          approve=payload.approve, opinion=payload.opinion,
                                          decided_on=payload.decided_on, outcome=payload.outcome)
@@ -137,6 +135,6 @@ def reopen(request: AuthedRequest, case_id: int, payload: ReopenIn) -> Status:
 
 @router.post("/follow-ups/{follow_up_id}", response=dict, summary="Record a follow-up visit (回访)")
 def record_follow_up(request: AuthedRequest, follow_up_id: int, payload: FollowUpIn) -> dict[str, Any]:
-    visit = get_object_or_404(FollowUp, pk=follow_up_id, case__in=visible_cases(request.user))
+    visit = selectors.get_visible_follow_up(request.user, follow_up_id)
     visit = services.follow_up_record(actor=request.user, follow_up=visit, **payload.model_dump())
     return {"id": visit.pk, "case_id": visit.case_id, "done_on": visit.done_on, "result": visit.result}

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from qingji.accounts.models import User
@@ -39,6 +40,12 @@ def pending_for(user: User) -> list[Proceeding]:
     return [p for p in pending if p.current_step in steps and may_decide(user, p)]
 
 
+def get_visible_proceeding(user: User, pk: int) -> Proceeding:
+    """A closure request or termination proposal of a case in scope, or Http404."""
+    return get_object_or_404(Proceeding.objects.select_related("case", "case__handling_org", "requested_by"),
+                             pk=pk, case__in=visible_cases(user))
+
+
 def proceedings_of(case: Case) -> list[Proceeding]:
     return list(Proceeding.objects.filter(case=case).select_related("requested_by")
                 .prefetch_related("decisions__decided_by", "evidence").order_by("-requested_at", "-pk"))
@@ -62,6 +69,16 @@ def sample_checks_in_scope(user: User) -> QuerySet[SampleCheck]:
     if not getattr(user, "is_authenticated", False) or user.org is None:
         return SampleCheck.objects.none()
     return SampleCheck.objects.filter(org_scope_q(user.org, "unit__"))
+
+
+def get_visible_follow_up(user: User, pk: int) -> FollowUp:
+    """A follow-up visit of a case in scope (and, for a sample check's visit, of a check in scope), or Http404.
+    Whether the user may record it is the service's question."""
+    visits = FollowUp.objects.select_related("case", "case__handling_org", "sample_check")
+    visit = get_object_or_404(visits, pk=pk, case__in=visible_cases(user))
+    if visit.sample_check_id:
+        get_object_or_404(sample_checks_in_scope(user), pk=visit.sample_check_id)
+    return visit
 
 
 def visible_sample_checks(user: User) -> QuerySet[SampleCheck]:

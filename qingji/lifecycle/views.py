@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from qingji.accounts.http import AuthedRequest
 from qingji.accounts.roles import has_capability
 from qingji.ledger.models import CLOSED_STATUSES, Case, SettlementMethod
-from qingji.ledger.selectors import get_visible_case, visible_cases
+from qingji.ledger.selectors import get_visible_case
 from qingji.lifecycle import forms, policy, selectors, services
-from qingji.lifecycle.models import FollowUp, Proceeding, ProceedingKind, ProceedingState
+from qingji.lifecycle.models import Proceeding, ProceedingKind, ProceedingState
 from qingji.web.views_helpers import apply_errors, require_capability
 
 
@@ -67,14 +67,9 @@ def termination(request: AuthedRequest, pk: int) -> HttpResponse:
         % {"steps": "→".join(str(policy.STEPS[s].label) for s in policy.termination_steps())}})
 
 
-def _visible_proceeding(request: AuthedRequest, pk: int) -> Proceeding:
-    return get_object_or_404(Proceeding.objects.select_related("case", "case__handling_org", "requested_by"),
-                             pk=pk, case__in=visible_cases(request.user))
-
-
 @login_required
 def decide(request: AuthedRequest, pk: int) -> HttpResponse:
-    proceeding = _visible_proceeding(request, pk)
+    proceeding = selectors.get_visible_proceeding(request.user, pk)
     case = proceeding.case
     step = proceeding.current_step
     if step is None:
@@ -103,7 +98,7 @@ def decide(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
-    proceeding = _visible_proceeding(request, pk)
+    proceeding = selectors.get_visible_proceeding(request.user, pk)
     case = proceeding.case
     require_capability(request,
                        "closure.request" if proceeding.kind == ProceedingKind.CLOSURE else "termination.propose")
@@ -154,17 +149,9 @@ def reopen(request: AuthedRequest, pk: int) -> HttpResponse:
                    "closed it.")})
 
 
-def _visible_follow_up(request: AuthedRequest, pk: int) -> FollowUp:
-    visits = FollowUp.objects.select_related("case", "case__handling_org", "sample_check")
-    visit = get_object_or_404(visits, pk=pk, case__in=visible_cases(request.user))
-    if visit.sample_check_id:
-        get_object_or_404(selectors.sample_checks_in_scope(request.user), pk=visit.sample_check_id)
-    return visit
-
-
 @login_required
 def follow_up(request: AuthedRequest, pk: int) -> HttpResponse:
-    visit = _visible_follow_up(request, pk)
+    visit = selectors.get_visible_follow_up(request.user, pk)
     require_capability(request, "sample_check.manage" if visit.sample_check_id else "followup.record")
     form = forms.FollowUpForm(request.POST or None, initial={"done_on": timezone.localdate(),
                                                              "visited_by": request.user.full_name})

@@ -23,6 +23,14 @@ class OrgLevel(models.TextChoices):
     TOWNSHIP = "township", _("Township")
 
 
+def region_prefix(region_code: str) -> str:
+    """The significant digits of a region code: 340000 → 34, 341100 → 3411 ("" for none)."""
+    code = region_code
+    while code.endswith("00") and len(code) > 2:
+        code = code[:-2]
+    return code
+
+
 class Org(models.Model):
     """A unit. `path` materialises the superior chain so that scope is one indexed prefix match."""
 
@@ -53,10 +61,7 @@ class Org(models.Model):
     @property
     def region_prefix(self) -> str:
         """The significant digits of the region code: 340000 → 34, 341100 → 3411."""
-        code = self.region_code
-        while code.endswith("00") and len(code) > 2:
-            code = code[:-2]
-        return code if self.region_code else ""
+        return region_prefix(self.region_code)
 
 
 class Official(models.Model):

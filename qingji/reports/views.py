@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,15 +18,15 @@ from qingji.accounts.models import User
 from qingji.accounts.roles import has_capability
 from qingji.audit.services import audit_log
 from qingji.campaigns.models import Campaign
+from qingji.campaigns.selectors import visible_campaigns
 from qingji.ledger.models import SettlementMethod
 from qingji.ledger.selectors import visible_unit_ids
 from qingji.lifecycle.selectors import rebounds_by_unit
 from qingji.organisations.models import Org
-from qingji.organisations.selectors import visible_orgs
 from qingji.reports import charts
 from qingji.reports.render import summary_docx, summary_xlsx
 from qingji.reports.selectors import summary
-from qingji.web.forms import BootstrapMixin, model_choice_field
+from qingji.web.forms import BootstrapMixin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -35,19 +35,23 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 class ReportForm(BootstrapMixin, forms.Form):
     as_of = forms.DateField(label=gettext_lazy("As of"), required=False,
                             widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-    campaign = forms.ModelChoiceField(label=gettext_lazy("Campaign"), queryset=Campaign.objects.none(),
-                                      required=False, to_field_name="code")
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        model_choice_field(self, "campaign").queryset = Campaign.objects.filter(organiser__in=visible_orgs(user))
+        # The campaigns the user can see are those they can report on.
+        self.fields["campaign"] = forms.ModelChoiceField(label=gettext_lazy("Campaign"), required=False,
+                                                         queryset=visible_campaigns(user), to_field_name="code")
 
 
 def _report(request: AuthedRequest) -> tuple[ReportForm, dict[str, Any]]:
     if not has_capability(request.user, "report.view"):
         raise PermissionDenied
     form = ReportForm(request.GET or None, user=request.user)
-    data = form.cleaned_data if form.is_valid() else {}
+    if form.is_bound and not form.is_valid() and "campaign" in form.errors:
+        # A campaign outside the user's scope (or no campaign of that code) is not reported on as if it
+        # were the whole scope: the same 404 as the campaign's own page.
+        raise Http404
+    data = form.cleaned_data if form.is_bound else {}
     as_of = data.get("as_of") or timezone.localdate()
     report = summary(org=request.user.org, campaign=data.get("campaign"), as_of=as_of,
                      units=visible_unit_ids(request.user))

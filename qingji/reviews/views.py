@@ -3,9 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,18 +12,10 @@ from django.views.decorators.http import require_POST
 from qingji.accounts.http import AuthedRequest
 from qingji.accounts.models import User
 from qingji.accounts.roles import has_capability
-from qingji.ledger.models import Case, UnderlyingMatter
-from qingji.ledger.selectors import get_visible_case, visible_cases
-from qingji.organisations.models import Org
-from qingji.reviews import forms, services
-from qingji.reviews.models import QualityReview
+from qingji.ledger.models import Case
+from qingji.ledger.selectors import get_visible_case
+from qingji.reviews import forms, selectors, services
 from qingji.web.views_helpers import apply_errors
-
-
-def _matter_units() -> QuerySet[Org]:
-    """The unit that decided an underlying matter may be any court or body (often a superior court,
-    outside the user's own scope): the directory of units is not case content."""
-    return Org.objects.exclude(kind="committee").order_by("path")
 
 
 def _can_review(user: User) -> bool:
@@ -56,7 +47,7 @@ def _page(request: AuthedRequest, case: Case, *, matter_form: forms.MatterForm |
     return render(request, "reviews/case.html", {
         "case": case, "rows": rows, "can_review": _can_review(request.user),
         "can_add_matter": _can_add_matter(request.user),
-        "matter_form": matter_form or forms.MatterForm(units=_matter_units()),
+        "matter_form": matter_form or forms.MatterForm(units=selectors.matter_units()),
     })
 
 
@@ -71,7 +62,7 @@ def add_matter(request: AuthedRequest, pk: int) -> HttpResponse:
     case = get_visible_case(request.user, pk)
     if not _can_add_matter(request.user):
         raise PermissionDenied
-    form = forms.MatterForm(request.POST, units=_matter_units())
+    form = forms.MatterForm(request.POST, units=selectors.matter_units())
     if form.is_valid():
         try:
             services.matter_add(actor=request.user, case=case, **form.cleaned_data)
@@ -83,15 +74,10 @@ def add_matter(request: AuthedRequest, pk: int) -> HttpResponse:
     return _page(request, case, matter_form=form)
 
 
-def _visible_matter(request: AuthedRequest, pk: int) -> UnderlyingMatter:
-    return get_object_or_404(UnderlyingMatter.objects.select_related("case", "case__handling_org"), pk=pk,
-                             case__in=visible_cases(request.user))
-
-
 @login_required
 @require_POST
 def record(request: AuthedRequest, pk: int) -> HttpResponse:
-    matter = _visible_matter(request, pk)
+    matter = selectors.get_visible_matter(request.user, pk)
     if not _can_review(request.user):
         raise PermissionDenied
     form = forms.ReviewForm(request.POST, auto_id=f"id_r{matter.pk}_%s")
@@ -110,10 +96,10 @@ def record(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def add_action(request: AuthedRequest, pk: int) -> HttpResponse:
-    matter = _visible_matter(request, pk)
+    matter = selectors.get_visible_matter(request.user, pk)
     if not _can_review(request.user):
         raise PermissionDenied
-    review = QualityReview.objects.filter(matter=matter).first()
+    review = selectors.review_of(matter)
     form = forms.ActionForm(request.POST, auto_id=f"id_a{matter.pk}_%s")
     if review is None:
         form.add_error(None, _("Record the review's grade before any accountability."))

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.urls import reverse
 
 from qingji.ledger.models import Case, Petitioner
@@ -53,3 +55,78 @@ def test_it_finds_existing_petitioners_by_name_in_scope_only(client, users, city
     client.force_login(users["court_a"])
     body = client.get(reverse("ledger:petitioner_search"), {"pq": "孙丽"}).content.decode()
     assert body.count('name="petitioner"') == 1
+
+
+# 多头信访: what a unit learns of the same petitioner's case at another unit (docs/security.md).
+
+def _other_units_case(city, id_number, **kwargs):  # type: ignore[no-untyped-def]
+    """A case of the same person (another record, same ID number) at 河阳区法院, outside 清源区法院's scope."""
+    from qingji.ledger.services import case_register, petitioner_create
+
+    other = petitioner_create(actor=None, name="孙丽", id_number=id_number)
+    return case_register(actor=None, handling_org=city["QH-HY-FY"], summary="要求撤销执行裁定，秘密内容",
+                         source="city_committee", petitioners=[other], registered_on=dt.date(2025, 11, 3), **kwargs)
+
+
+def _assert_tells_only_unit_status_and_date(body, case):  # type: ignore[no-untyped-def]
+    assert "河阳区人民法院" in body and "已登记" in body and "2025-11-03" in body
+    assert case.ledger_no not in body and "秘密内容" not in body and f"/cases/{case.pk}/" not in body
+
+
+def test_it_holds_a_registration_whose_petitioner_has_a_case_at_another_unit(client, users, city):
+    id_number = valid_id_number()
+    elsewhere = _other_units_case(city, id_number)
+    client.force_login(users["court_a"])
+    response = client.post(reverse("ledger:create"), form(city, **{"p-id_number": id_number}))
+    assert response.status_code == 200 and Case.objects.count() == 1
+    body = response.content.decode()
+    assert "多头信访" in body
+    _assert_tells_only_unit_status_and_date(body, elsewhere)
+    assert 'name="petitioner"' not in body  # another unit's petitioner record cannot be picked
+    response = client.post(reverse("ledger:create"), form(city, **{"p-id_number": id_number, "confirm": "1"}))
+    assert response.status_code == 302 and Case.objects.count() == 2
+
+
+def test_picking_a_petitioner_who_also_has_a_case_at_another_unit_is_held_too(client, users, city):
+    from qingji.ledger.services import case_register
+
+    mine = make_case(city["QH-QY-FY"], name="孙丽")
+    petitioner = mine.petitioners.get()
+    theirs = case_register(actor=None, handling_org=city["QH-HY-FY"], summary="秘密内容", source="city_committee",
+                           petitioners=[petitioner], registered_on=dt.date(2025, 11, 3))
+    client.force_login(users["court_a"])
+    response = client.post(reverse("ledger:create"), form(city, petitioner=[petitioner.pk]))
+    assert response.status_code == 200 and Case.objects.count() == 2
+    body = response.content.decode()
+    _assert_tells_only_unit_status_and_date(body, theirs)
+    assert mine.ledger_no not in body  # the user's own case was known when picking: not listed again
+    assert client.post(reverse("ledger:create"), form(city, petitioner=[petitioner.pk], confirm="1")).status_code == 302
+
+
+def test_an_own_case_is_shown_with_its_ledger_number_another_unit_s_without(client, users, city):
+    mine = make_case(city["QH-QY-FY"], name="孙丽")
+    theirs = _other_units_case(city, mine.petitioners.get().id_number)
+    client.force_login(users["court_a"])
+    body = client.post(reverse("ledger:create"), form(city, **{"p-id_number": mine.petitioners.get().id_number})
+                       ).content.decode()
+    assert f'<a href="/cases/{mine.pk}/">{mine.ledger_no}</a>' in body
+    _assert_tells_only_unit_status_and_date(body, theirs)
+
+
+def test_a_case_terminated_at_another_unit_is_named_by_its_unit_not_its_number(client, users, city):
+    from qingji.ledger.models import CaseStatus
+    from qingji.ledger.services import case_record_status, responsibility_assign
+
+    id_number = valid_id_number()
+    theirs = _other_units_case(city, id_number)
+    responsibility_assign(actor=None, case=theirs, lead_official=city["QH-HY-FY"].officials.first(), plan="方案",
+                          deadline=dt.date(2026, 1, 31), effective_on=dt.date(2025, 11, 3))
+    case_record_status(actor=None, case=Case.objects.get(pk=theirs.pk), status=CaseStatus.CLOSED_SETTLED,
+                       method="terminated", effective_on=dt.date(2025, 12, 20))
+    client.force_login(users["court_a"])
+    response = client.post(reverse("ledger:create"), form(city, **{"p-id_number": id_number, "confirm": "1"}),
+                           follow=True)
+    body = response.content.decode()
+    assert Case.objects.count() == 2
+    assert "河阳区人民法院" in body and "2025-11-03" in body and "不再交办" in body
+    assert theirs.ledger_no not in body and "秘密内容" not in body

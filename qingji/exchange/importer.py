@@ -195,7 +195,7 @@ class _Context:
 #
 # New cases are written in bulk, making the same rows and audit entries as the ledger's services would
 # (case_register, responsibility_assign, case_record_status, aid_add): the row-building code is the
-# services' own (case_build, case_registration_rows, status_change, ...). An existing case is first
+# services' own (case_values, case_registration_values, status_change, ...). An existing case is first
 # compared in memory with its row; only when something differs does it go through the services one by one.
 #
 # The inserts run in a second thread (lib/bulk.BackgroundWriter), one batch behind: batch k's lookups are

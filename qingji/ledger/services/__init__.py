@@ -8,9 +8,7 @@ from qingji.ledger.services.attachments import attachment_add
 from qingji.ledger.services.cases import (
     CASE_FIELDS,
     StaleCase,
-    case_build,
     case_register,
-    case_registration_rows,
     case_registration_values,
     case_set_dockets,
     case_set_petitioners,
@@ -25,12 +23,10 @@ from qingji.ledger.services.cases import (
 )
 from qingji.ledger.services.checks import require
 from qingji.ledger.services.petitioners import (
-    petitioner_build,
     petitioner_create,
     petitioner_created_audit,
     petitioner_similar,
     petitioner_update,
-    petitioner_validate,
     petitioner_values,
 )
 from qingji.ledger.services.responsibility import responsibility_assign, responsibility_snapshot
@@ -38,11 +34,10 @@ from qingji.ledger.services.status import TRANSITIONS, case_record_status, case_
 from qingji.ledger.services.work import work_log_add
 
 __all__ = [
-    "CASE_FIELDS", "TRANSITIONS", "StaleCase", "aid_add", "attachment_add", "case_build", "case_record_status",
-    "case_register", "case_registration_rows", "case_registration_values", "case_set_dockets",
-    "case_set_petitioners", "case_snapshot", "case_transition", "case_update", "case_values", "format_ledger_no",
-    "last_ledger_seq", "ledger_no_prefix", "next_ledger_no", "petitioner_build", "petitioner_create",
-    "petitioner_created_audit", "petitioner_similar", "petitioner_update", "petitioner_validate",
-    "petitioner_values", "require", "responsibility_assign", "responsibility_snapshot", "search_text_of",
-    "status_change", "work_log_add",
+    "CASE_FIELDS", "TRANSITIONS", "StaleCase", "aid_add", "attachment_add", "case_record_status",
+    "case_register", "case_registration_values", "case_set_dockets", "case_set_petitioners", "case_snapshot",
+    "case_transition", "case_update", "case_values", "format_ledger_no", "last_ledger_seq", "ledger_no_prefix",
+    "next_ledger_no", "petitioner_create", "petitioner_created_audit", "petitioner_similar",
+    "petitioner_update", "petitioner_values", "require", "responsibility_assign", "responsibility_snapshot",
+    "search_text_of", "status_change", "work_log_add",
 ]

@@ -82,9 +82,6 @@ def case_snapshot(case: Case) -> dict[str, Any]:
     return {f: getattr(case, f) for f in CASE_FIELDS}
 
 
-_snapshot = case_snapshot
-
-
 @transaction.atomic
 def case_register(
     *, actor, handling_org: Org, summary: str, source: str,  # type: ignore[no-untyped-def]
@@ -98,12 +95,12 @@ def case_register(
     require(actor, "case.register", handling_org)
     registered_on = registered_on or assigned_on or timezone.localdate()
     ledger_no = ledger_no.strip() or next_ledger_no(handling_org, registered_on.year)
-    case = case_build(
+    case = Case(**case_values(
         actor=actor, handling_org=handling_org, summary=summary, source=source, petitioners=petitioners,
         registered_on=registered_on, ledger_no=ledger_no, category=category, stage=stage,
         first_petitioned_on=first_petitioned_on, assigned_on=assigned_on, key_supervision=key_supervision,
         flags=flags, deadline=deadline, note=note,
-    )
+    ))
     if Case.objects.filter(ledger_no=ledger_no).exists():
         raise ValidationError({"ledger_no": _("The ledger number %(no)s is already in use.") % {"no": ledger_no}})
     try:
@@ -111,29 +108,15 @@ def case_register(
             case.save()
     except IntegrityError:
         raise ValidationError({"ledger_no": _("The ledger number %(no)s is already in use.") % {"no": ledger_no}})
-    links, matters, period = case_registration_rows(case, petitioners, docket_numbers, record_source, actor)
-    CasePetitioner.objects.bulk_create(links)
-    UnderlyingMatter.objects.bulk_create(matters)
+    dockets, period = case_registration_values(case, [p.name for p in petitioners], docket_numbers,
+                                               record_source, actor)
+    CasePetitioner.objects.bulk_create(CasePetitioner(case=case, petitioner=p, position=i)
+                                       for i, p in enumerate(petitioners))
+    UnderlyingMatter.objects.bulk_create(UnderlyingMatter(case=case, docket_number=d) for d in dockets)
     period.save()
     Case.objects.filter(pk=case.pk).update(search_text=case.search_text)
     audit_log(actor=actor, action="case.register", obj=case, after=case_snapshot(case))
     return case
-
-
-def case_build(
-    *, actor, handling_org: Org, summary: str, source: str,  # type: ignore[no-untyped-def]
-    petitioners: Sequence[Petitioner], registered_on: dt.date, ledger_no: str,
-    category: Category | None = None, stage: str = "", first_petitioned_on: dt.date | None = None,
-    assigned_on: dt.date | None = None, key_supervision: str = "", flags: Iterable[str] = (),
-    deadline: dt.date | None = None, note: str = "",
-) -> Case:
-    """The checks of a registration and the case it makes, not yet saved (`case_register`; the caller makes
-    sure the ledger number is free)."""
-    return Case(**case_values(
-        actor=actor, handling_org=handling_org, summary=summary, source=source, petitioners=petitioners,
-        registered_on=registered_on, ledger_no=ledger_no, category=category, stage=stage,
-        first_petitioned_on=first_petitioned_on, assigned_on=assigned_on, key_supervision=key_supervision,
-        flags=flags, deadline=deadline, note=note))
 
 
 def case_values(
@@ -143,8 +126,9 @@ def case_values(
     assigned_on: dt.date | None = None, key_supervision: str = "", flags: Iterable[str] = (),
     deadline: dt.date | None = None, note: str = "", today: dt.date | None = None,
 ) -> dict[str, Any]:
-    """`case_build`'s checks and the new case's field values (bulk imports write them as plain rows;
-    `today` saves looking the date up for every row)."""
+    """A registration's checks and the new case's field values (`case_register`, which makes sure the
+    ledger number is free; bulk imports write them as plain rows; `today` saves looking the date up for
+    every row)."""
     today = today or timezone.localdate()
     for value, label in ((registered_on, "registered_on"), (assigned_on, "assigned_on"),
                          (first_petitioned_on, "first_petitioned_on")):
@@ -165,25 +149,13 @@ def case_values(
     }
 
 
-def case_registration_rows(
-    case: Case, petitioners: Sequence[Petitioner], docket_numbers: Sequence[str], record_source: str,
-    actor,  # type: ignore[no-untyped-def]
-) -> tuple[list[CasePetitioner], list[UnderlyingMatter], StatusPeriod]:
-    """The rows a registration adds beside the (saved) case: petitioner links, underlying matters and the
-    first status period. Also sets the case's search text (the caller saves it)."""
-    links = [CasePetitioner(case=case, petitioner=p, position=i) for i, p in enumerate(petitioners)]
-    dockets, period = case_registration_values(case, [p.name for p in petitioners], docket_numbers,
-                                               record_source, actor)
-    matters = [UnderlyingMatter(case=case, docket_number=d) for d in dockets]
-    return links, matters, period
-
-
 def case_registration_values(
     case: Any, names: Sequence[str], docket_numbers: Sequence[str], record_source: str,
     actor, make_period: Callable[..., Any] = StatusPeriod,  # type: ignore[no-untyped-def]
 ) -> tuple[list[str], Any]:
-    """`case_registration_rows` for bulk writers: the docket numbers (each once, in order) and the first
-    status period (made by `make_period`); sets the case's search text. Links go in the petitioners' order."""
+    """What a registration adds beside the case: the docket numbers of its underlying matters (each once,
+    in order) and the first status period (made by `make_period`: bulk writers pass plain objects); sets
+    the case's search text. The petitioners are linked in their order."""
     dockets = [d for d in dict.fromkeys(docket_numbers) if d]
     period = make_period(case=case, status=CaseStatus.REGISTERED, valid_from=case.registered_on,
                          source=record_source, recorded_by=actor)
@@ -204,10 +176,10 @@ def case_update(*, actor, case: Case, expected_version: int, **changes: Any) -> 
         changed = {f: (getattr(case, f), getattr(current, f)) for f in CASE_FIELDS
                    if getattr(case, f) != getattr(current, f)}
         raise StaleCase(current, changed)
-    before = _snapshot(current)
+    before = case_snapshot(current)
     for field, value in changes.items():
         setattr(current, field, value)
-    after = _snapshot(current)
+    after = case_snapshot(current)
     if after == before:
         return current
     current.version = expected_version + 1  # the row is locked, at the expected version

@@ -13,12 +13,12 @@ from qingji.lib.idnumbers import check_id_number, check_phone, normalise_id_numb
 from qingji.lib.pii import digest
 
 
-def petitioner_validate(*, name: str, id_number: str = "", phone: str = "", group_size: int = 1) -> list[str]:
-    """Warnings (e.g. a retired area code); raises ValidationError with every error."""
+def _check(*, name: str, id_number: str = "", phone: str = "", group_size: int = 1) -> None:
+    """Raises ValidationError with every error of a petitioner's details."""
     errors: dict[str, list[str]] = {}
     if not name.strip():
         errors["name"] = [_("The petitioner's name is required.")]
-    id_errors, warnings = check_id_number(normalise_id_number(id_number))
+    id_errors, _warnings = check_id_number(normalise_id_number(id_number))
     if id_errors:
         errors["id_number"] = id_errors
     phone_errors = check_phone(normalise_phone(phone))
@@ -28,28 +28,17 @@ def petitioner_validate(*, name: str, id_number: str = "", phone: str = "", grou
         errors["group_size"] = [_("The number of petitioners is at least 1.")]
     if errors:
         raise ValidationError(errors)
-    return warnings
-
-
-def petitioner_build(
-    *, name: str, gender: str = "", id_number: str = "", phone: str = "", address: str = "",
-    region_code: str = "", group_size: int = 1, notes: str = "", checked: bool = False,
-) -> Petitioner:
-    """A validated, normalised petitioner, not yet saved (`petitioner_create`, bulk imports). `checked`:
-    the caller has already checked the values as `petitioner_validate` does (an importer, to report
-    every problem of every row)."""
-    return Petitioner(**petitioner_values(name=name, gender=gender, id_number=id_number, phone=phone,
-                                          address=address, region_code=region_code, group_size=group_size,
-                                          notes=notes, checked=checked))
 
 
 def petitioner_values(
     *, name: str, gender: str = "", id_number: str = "", phone: str = "", address: str = "",
     region_code: str = "", group_size: int = 1, notes: str = "", checked: bool = False,
 ) -> dict[str, Any]:
-    """What `petitioner_build` makes, as field values (bulk imports write them as plain rows)."""
+    """A new petitioner's checked, normalised field values (`petitioner_create`; bulk imports write them as
+    plain rows). `checked`: the caller has already checked them as `_check` does (an importer, to report
+    every problem of every row)."""
     if not checked:
-        petitioner_validate(name=name, id_number=id_number, phone=phone, group_size=group_size)
+        _check(name=name, id_number=id_number, phone=phone, group_size=group_size)
     id_number, phone = normalise_id_number(id_number), normalise_phone(phone)
     return {
         "name": name.strip(), "gender": gender, "id_number": id_number, "id_number_digest": digest(id_number),
@@ -68,9 +57,9 @@ def petitioner_create(
     *, actor, name: str, gender: str = "", id_number: str = "", phone: str = "",  # type: ignore[no-untyped-def]
     address: str = "", region_code: str = "", group_size: int = 1, notes: str = "",
 ) -> Petitioner:
-    petitioner = petitioner_build(name=name, gender=gender, id_number=id_number, phone=phone, address=address,
-                                  region_code=region_code, group_size=group_size, notes=notes)
-    petitioner.save()
+    petitioner = Petitioner.objects.create(**petitioner_values(
+        name=name, gender=gender, id_number=id_number, phone=phone, address=address, region_code=region_code,
+        group_size=group_size, notes=notes))
     audit_log(actor=actor, action="petitioner.create", obj=petitioner, after=petitioner_created_audit(petitioner))
     return petitioner
 
@@ -78,7 +67,7 @@ def petitioner_create(
 @transaction.atomic
 def petitioner_update(*, actor, petitioner: Petitioner, **changes: Any) -> Petitioner:  # type: ignore[no-untyped-def]
     merged = {f: changes.get(f, getattr(petitioner, f)) for f in ("name", "id_number", "phone", "group_size")}
-    petitioner_validate(**merged)
+    _check(**merged)
     before = {f: str(getattr(petitioner, f)) for f in changes if f not in ("id_number", "phone")}
     for field, value in changes.items():
         if field == "id_number":

@@ -42,7 +42,6 @@ from qingji.ledger.services import (
     aid_add,
     case_record_status,
     case_registration_values,
-    case_set_dockets,
     case_snapshot,
     case_update,
     case_values,
@@ -877,23 +876,12 @@ def _case_fields(v: dict[str, Any]) -> dict[str, Any]:
 def _update(case: Case, row: Row, ctx: _Context, officials: _Officials, parts: set[str]) -> bool:
     """An existing case that differs from its row, changed through the services, part by part."""
     v = row.values
-    changed = False
-    if "fields" in parts:
-        fields = _case_fields(v)
-        category = fields.pop("category")  # compared by key: the case's category is not loaded
-        changes = {k: value for k, value in fields.items() if getattr(case, k) != value}
-        if _pk(category) != case.category_id:
-            changes["category"] = category
-        if v["handling_org"].pk != case.handling_org_id:
-            changes["handling_org"] = v["handling_org"]
-        if v["registered_on"] and v["registered_on"] != case.registered_on:
-            changes["registered_on"] = v["registered_on"]
-        if changes:
-            case = case_update(actor=ctx.actor, case=case, expected_version=case.version, **changes)
-            changed = True
-    if "dockets" in parts:
-        case_set_dockets(actor=ctx.actor, case=case, docket_numbers=v["dockets"])
-        changed = True
+    changes = _changed_details(case, v) if "fields" in parts else {}
+    dockets = v["dockets"] if "dockets" in parts else ()
+    changed = bool(changes or dockets)
+    if changed:
+        case = case_update(actor=ctx.actor, case=case, expected_version=case.version, docket_numbers=dockets,
+                           **changes)
     if "responsibility" in parts:
         changed |= _responsibility(case, row, ctx, officials)
     if "status" in parts:
@@ -901,6 +889,20 @@ def _update(case: Case, row: Row, ctx: _Context, officials: _Officials, parts: s
     if "aid" in parts:
         changed |= _aid(case, row, ctx)
     return changed
+
+
+def _changed_details(case: Case, v: dict[str, Any]) -> dict[str, Any]:
+    """The case's own details that differ from its row, as `case_update` takes them."""
+    fields = _case_fields(v)
+    category = fields.pop("category")  # compared by key: the case's category is not loaded
+    changes = {k: value for k, value in fields.items() if getattr(case, k) != value}
+    if _pk(category) != case.category_id:
+        changes["category"] = category
+    if v["handling_org"].pk != case.handling_org_id:
+        changes["handling_org"] = v["handling_org"]
+    if v["registered_on"] and v["registered_on"] != case.registered_on:
+        changes["registered_on"] = v["registered_on"]
+    return changes
 
 
 def _responsibility(case: Case, row: Row, ctx: _Context, officials: _Officials) -> bool:

@@ -211,8 +211,8 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
         changes = {k: data[k] for k in initial if k not in ("version", "flags", "docket_numbers")}
         changes.update({f: f in data["flags"] for f in Case.FLAGS})
         try:
-            services.case_update(actor=request.user, case=case, expected_version=data["version"], **changes)
-            services.case_set_dockets(actor=request.user, case=case, docket_numbers=data["docket_numbers"])
+            services.case_update(actor=request.user, case=case, expected_version=data["version"],
+                                 docket_numbers=data["docket_numbers"], **changes)
             messages.success(request, _("Case saved."))
             return redirect("ledger:detail", pk=case.pk)
         except services.StaleCase as exc:

@@ -194,6 +194,26 @@ def test_an_edit_of_a_case_s_details_and_status_writes_what_the_services_would(c
     assert run(tmp_path / "b.xlsx").unchanged == 4
 
 
+def test_a_new_docket_number_and_petition_matter_are_one_edit_of_the_case(city, tmp_path):
+    """A difference beside the case's own details (here a docket number) goes through case_update, the
+    details with it: one edit, one version."""
+    header = [*HEADER, "原案号"]
+    run(write(tmp_path / "a.xlsx", [row(台账编号="K-1", 信访人="孙五")], header=header))
+    case = Case.objects.get()
+    start = AuditEntry.objects.order_by("-seq").first().seq
+    result = run(write(tmp_path / "b.xlsx", [row(台账编号="K-1", 信访人="孙五", 信访事项="诉求已变更",
+                                                 原案号="(2011)清民初字第1号")], header=header))
+    assert (result.created, result.updated) == (0, 1)
+    edited = Case.objects.get()
+    assert (edited.summary, edited.version) == ("诉求已变更", case.version + 1)
+    assert list(edited.matters.values_list("docket_number", flat=True)) == ["(2011)清民初字第1号"]
+    assert edited.search_text == "孙五\n诉求已变更\n(2011)清民初字第1号"
+    assert list(AuditEntry.objects.filter(seq__gt=start, object_type="case").order_by("seq")
+                .values_list("action", flat=True)) == [
+        "case.update", "case.dockets"]
+    assert not list(verify_chain())
+
+
 def test_a_case_changed_by_someone_else_while_the_import_ran_refuses_it(city, tmp_path, monkeypatch):
     run(write(tmp_path / "a.xlsx", [row(台账编号="S-1")]))
     read = importer._existing_cases

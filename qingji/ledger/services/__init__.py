@@ -10,8 +10,6 @@ from qingji.ledger.services.cases import (
     StaleCase,
     case_register,
     case_registration_values,
-    case_set_dockets,
-    case_set_petitioners,
     case_snapshot,
     case_update,
     case_values,
@@ -35,7 +33,7 @@ from qingji.ledger.services.work import work_log_add
 
 __all__ = [
     "CASE_FIELDS", "TRANSITIONS", "StaleCase", "aid_add", "attachment_add", "case_record_status",
-    "case_register", "case_registration_values", "case_set_dockets", "case_set_petitioners", "case_snapshot",
+    "case_register", "case_registration_values", "case_snapshot",
     "case_transition", "case_update", "case_values", "format_ledger_no", "last_ledger_seq", "ledger_no_prefix",
     "next_ledger_no", "petitioner_create", "petitioner_created_audit", "petitioner_similar",
     "petitioner_update", "petitioner_values", "require", "responsibility_assign", "responsibility_snapshot",

@@ -3,7 +3,7 @@ and what text search looks in."""
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -164,13 +164,21 @@ def case_registration_values(
 
 
 @transaction.atomic
-def case_update(*, actor, case: Case, expected_version: int, **changes: Any) -> Case:  # type: ignore[no-untyped-def]
-    """Edit a case's details with optimistic locking: a stale version is refused with what changed."""
+def case_update(
+    *, actor, case: Case, expected_version: int, docket_numbers: Sequence[str] = (),  # type: ignore[no-untyped-def]
+    petitioners: Sequence[Petitioner] | None = None, **changes: Any,
+) -> Case:
+    """Edit a case: its details (`changes`), new docket numbers (existing ones keep their reviews) and, when
+    given, its petitioners in their order. One change: one transaction, so a part refused by the checks or
+    by the database leaves nothing written, and the version moves on once. Optimistic locking: a stale
+    version is refused with what changed."""
     require(actor, "case.edit", case.handling_org)
     if "handling_org" in changes:
         require(actor, "case.edit", changes["handling_org"])
     for label in ("registered_on", "assigned_on", "first_petitioned_on"):
         check_not_future(changes.get(label), label)
+    if petitioners is not None and not petitioners:
+        raise ValidationError({"petitioners": _("A case has at least one petitioner.")})
     current = Case.objects.select_for_update().get(pk=case.pk)
     if current.version != expected_version:
         changed = {f: (getattr(case, f), getattr(current, f)) for f in CASE_FIELDS
@@ -180,35 +188,60 @@ def case_update(*, actor, case: Case, expected_version: int, **changes: Any) -> 
     for field, value in changes.items():
         setattr(current, field, value)
     after = case_snapshot(current)
-    if after == before:
+    dockets = _new_dockets(current, docket_numbers)
+    links = None if petitioners is None else _changed_links(current, petitioners)
+    if after == before and not dockets and links is None:
         return current
+    # Written part by part, each part's audit entry with it; the transaction makes them one change.
     current.version = expected_version + 1  # the row is locked, at the expected version
     current.save(update_fields=[*changes, "version", "updated_at"])
-    if "summary" in changes:  # the only detail that text search looks in
+    if diff_before := {k: v for k, v in before.items() if after[k] != v}:
+        audit_log(actor=actor, action="case.update", obj=current, before=diff_before,
+                  after={k: after[k] for k in diff_before})
+    if dockets:
+        _add_dockets(actor, current, dockets)
+    if links is not None:
+        _set_petitioners(actor, current, links)
+    if "summary" in changes or dockets or links is not None:  # what text search looks in
         refresh_search_text(current)
-    diff_before = {k: v for k, v in before.items() if after[k] != v}
-    audit_log(actor=actor, action="case.update", obj=current, before=diff_before,
-              after={k: after[k] for k in diff_before})
     return current
 
 
-def case_set_petitioners(*, actor, case: Case, petitioners: Sequence[Petitioner]) -> None:  # type: ignore[no-untyped-def]
-    require(actor, "case.edit", case.handling_org)
-    before = list(case.petitioners.values_list("pk", flat=True))
-    CasePetitioner.objects.filter(case=case).delete()
-    CasePetitioner.objects.bulk_create(
-        CasePetitioner(case=case, petitioner=p, position=i) for i, p in enumerate(petitioners)
-    )
-    refresh_search_text(case)
-    audit_log(actor=actor, action="case.petitioners", obj=case, before=before, after=[p.pk for p in petitioners])
-
-
-def case_set_dockets(*, actor, case: Case, docket_numbers: Sequence[str]) -> None:  # type: ignore[no-untyped-def]
-    """Add underlying matters for new docket numbers (existing ones keep their reviews)."""
-    require(actor, "case.edit", case.handling_org)
+def _new_dockets(case: Case, docket_numbers: Sequence[str]) -> list[str]:
+    """The docket numbers not yet among the case's underlying matters, each once, in order."""
+    wanted = [d for d in dict.fromkeys(docket_numbers) if d]
+    if not wanted:
+        return []
     existing = set(case.matters.values_list("docket_number", flat=True))
-    new = [d for d in dict.fromkeys(docket_numbers) if d and d not in existing]
-    UnderlyingMatter.objects.bulk_create(UnderlyingMatter(case=case, docket_number=d) for d in new)
-    if new:
-        refresh_search_text(case)
-        audit_log(actor=actor, action="case.dockets", obj=case, after=new)
+    return [d for d in wanted if d not in existing]
+
+
+_DOCKET_LENGTH = cast(int, UnderlyingMatter._meta.get_field("docket_number").max_length)  # a CharField's
+
+
+def _add_dockets(actor, case: Case, dockets: Sequence[str]) -> None:  # type: ignore[no-untyped-def]
+    """Underlying matters for new docket numbers; one too long for its column is refused (SQLite would
+    store it, PostgreSQL refuse it with an error)."""
+    too_long = [d for d in dockets if len(d) > _DOCKET_LENGTH]
+    if too_long:
+        raise ValidationError({"docket_numbers": [
+            _("A docket number has at most %(count)s characters: “%(number)s…” is longer.")
+            % {"count": _DOCKET_LENGTH, "number": d[:20]} for d in too_long]})
+    UnderlyingMatter.objects.bulk_create(UnderlyingMatter(case=case, docket_number=d) for d in dockets)
+    audit_log(actor=actor, action="case.dockets", obj=case, after=list(dockets))
+
+
+def _changed_links(case: Case, petitioners: Sequence[Petitioner]) -> tuple[list[int], list[int]] | None:
+    """The case's petitioners' keys in their order, before and after, or None when they stay the same."""
+    before = list(CasePetitioner.objects.filter(case=case).order_by("position").values_list("petitioner_id",
+                                                                                           flat=True))
+    after = [p.pk for p in petitioners]
+    return None if after == before else (before, after)
+
+
+def _set_petitioners(actor, case: Case, links: tuple[list[int], list[int]]) -> None:  # type: ignore[no-untyped-def]
+    before, after = links
+    CasePetitioner.objects.filter(case=case).delete()
+    CasePetitioner.objects.bulk_create(CasePetitioner(case=case, petitioner_id=pk, position=i)
+                                       for i, pk in enumerate(after))
+    audit_log(actor=actor, action="case.petitioners", obj=case, before=before, after=after)

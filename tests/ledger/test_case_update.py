@@ -85,3 +85,17 @@ def test_an_edit_that_changes_nothing_keeps_the_version(city):
     case_update(actor=None, case=case, expected_version=case.version, summary="原始事项",
                 docket_numbers=["(2011)清民初字第1号"], petitioners=list(case.petitioners.all()))
     assert stored(case) == before
+
+
+def test_a_save_refused_for_docket_numbers_someone_else_added_shows_them(client, users, city):
+    """Adding a docket number is an edit of the case (it moves the version): a form opened before it is
+    refused, and the page says what changed."""
+    case = make_case(city["QH-QY-FY"], summary="原始事项")
+    form = edit_form(case, summary="我的修改")
+    case_update(actor=None, case=case, expected_version=case.version, docket_numbers=["(2012)清民终字第2号"])
+    client.force_login(users["court_a"])
+    response = client.post(reverse("ledger:edit", args=[case.pk]), form)
+    assert response.status_code == 200
+    rows = {str(r["field"]): (r["mine"], r["current"]) for r in response.context["stale"]}
+    assert rows["原案号"] == ("", "(2012)清民终字第2号")
+    assert stored(case)["summary"] == "原始事项"

@@ -1,6 +1,7 @@
 """Status history: every status change goes through `case_transition` (the workflow's state machine) or
 `case_record_status` (a status as found), which keep the status periods the reports are computed from and
-write the audit log."""
+write the audit log. The rule of a change is `status_change` (in memory) and its writing
+`case_changes_write`, which the importer's batched edits use too."""
 
 import datetime as dt
 from collections.abc import Callable, Sequence

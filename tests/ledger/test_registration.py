@@ -53,3 +53,11 @@ def test_it_finds_existing_petitioners_by_name_in_scope_only(client, users, city
     client.force_login(users["court_a"])
     body = client.get(reverse("ledger:petitioner_search"), {"pq": "孙丽"}).content.decode()
     assert body.count('name="petitioner"') == 1
+
+
+def test_it_refuses_a_docket_number_too_long_for_its_column(client, users, city):
+    client.force_login(users["court_a"])
+    response = client.post(reverse("ledger:create"), form(city, docket_numbers="号" * 101))
+    assert response.status_code == 200
+    assert "100" in response.context["form"].errors["docket_numbers"][0]
+    assert not Case.objects.exists()

@@ -95,6 +95,7 @@ def case_register(
     require(actor, "case.register", handling_org)
     registered_on = registered_on or assigned_on or timezone.localdate()
     ledger_no = ledger_no.strip() or next_ledger_no(handling_org, registered_on.year)
+    _check_dockets(docket_numbers)
     case = Case(**case_values(
         actor=actor, handling_org=handling_org, summary=summary, source=source, petitioners=petitioners,
         registered_on=registered_on, ledger_no=ledger_no, category=category, stage=stage,
@@ -219,14 +220,19 @@ def _new_dockets(case: Case, docket_numbers: Sequence[str]) -> list[str]:
 _DOCKET_LENGTH = cast(int, UnderlyingMatter._meta.get_field("docket_number").max_length)  # a CharField's
 
 
-def _add_dockets(actor, case: Case, dockets: Sequence[str]) -> None:  # type: ignore[no-untyped-def]
-    """Underlying matters for new docket numbers; one too long for its column is refused (SQLite would
-    store it, PostgreSQL refuse it with an error)."""
+def _check_dockets(dockets: Sequence[str]) -> None:
+    """A docket number too long for its column is refused (SQLite would store it, PostgreSQL refuse it with
+    an error)."""
     too_long = [d for d in dockets if len(d) > _DOCKET_LENGTH]
     if too_long:
         raise ValidationError({"docket_numbers": [
             _("A docket number has at most %(count)s characters: “%(number)s…” is longer.")
             % {"count": _DOCKET_LENGTH, "number": d[:20]} for d in too_long]})
+
+
+def _add_dockets(actor, case: Case, dockets: Sequence[str]) -> None:  # type: ignore[no-untyped-def]
+    """Underlying matters for new docket numbers, checked."""
+    _check_dockets(dockets)
     UnderlyingMatter.objects.bulk_create(UnderlyingMatter(case=case, docket_number=d) for d in dockets)
     audit_log(actor=actor, action="case.dockets", obj=case, after=list(dockets))
 

@@ -39,10 +39,11 @@ from qingji.ledger.models import (
     UnderlyingMatter,
 )
 from qingji.ledger.services import (
+    CaseChange,
     aid_add,
+    case_changes_write,
     case_record_status,
     case_registration_values,
-    case_set_dockets,
     case_snapshot,
     case_update,
     case_values,
@@ -195,7 +196,7 @@ class _Context:
 #
 # New cases are written in bulk, making the same rows and audit entries as the ledger's services would
 # (case_register, responsibility_assign, case_record_status, aid_add): the row-building code is the
-# services' own (case_build, case_registration_rows, status_change, ...). An existing case is first
+# services' own (case_values, case_registration_values, status_change, ...). An existing case is first
 # compared in memory with its row; only when something differs does it go through the services one by one.
 #
 # The inserts run in a second thread (lib/bulk.BackgroundWriter), one batch behind: batch k's lookups are
@@ -368,7 +369,7 @@ class _Writer:
         table.write()
 
         if edits:
-            ready((_write_edits, ([self._edit(edit, now) for edit in edits], getattr(actor, "pk", None))))
+            ready((_write_edits, ([self._edit(edit) for edit in edits], getattr(actor, "pk", None), now)))
 
         at = now.astimezone(dt.UTC)
         entries = []
@@ -399,10 +400,11 @@ class _Writer:
         ctx = self.ctx
         return ctx.scope is None or (case.handling_org_id in ctx.scope and has_capability(ctx.actor, "case.edit"))
 
-    def _edit(self, edit: "_Edit", now: dt.datetime) -> tuple[Any, ...]:
+    def _edit(self, edit: "_Edit") -> tuple[CaseChange, int]:
         """What `_update` would change, through case_update and case_record_status, in a case whose details
         or status differ from its row: the changed columns, the new status period, the audit entries (in
-        `edit.audit`) and how many versions the case moves on; the UPDATEs for `_write_edits`."""
+        `edit.audit`) and how many versions the case moves on; written by `_write_edits`, with the row's
+        number for a refusal."""
         ctx, case, v = self.ctx, edit.case, edit.row.values
         fields = _case_fields(v)
         category = fields.pop("category")
@@ -430,11 +432,9 @@ class _Writer:
                 case, _Period(valid_from=case.status_since), status=status, method=method,  # type: ignore[arg-type]
                 effective_on=effective_on, source=RecordSource.IMPORT, note="", actor=ctx.actor, today=ctx.today,
                 make_period=_Period)
-            changes.update(status=case.status, settlement_method=case.settlement_method,
-                           status_since=case.status_since, closed_on=case.closed_on)
             edit.audit.append(("case.record_status", before, after))
-        return (case.pk, case.version, len(edit.audit), changes, now, edit.row.number,
-                None if period is None else (period.status, period.method, period.valid_from))
+        return CaseChange(case.pk, case.version, steps=len(edit.audit), columns=changes, period=period), \
+            edit.row.number
 
     def _differences(self, case: "_Plain", row: Row) -> set[str]:
         """The parts of the case `_update` would change (no query: the case's values come with what it needs)."""
@@ -596,38 +596,25 @@ class _Edit:
 _EDITS = frozenset({"fields", "status"})  # the parts of a case `_Writer._edit` changes
 
 
-def _write_edits(edits: list[tuple[Any, ...]], actor_id: int | None) -> None:
-    """UPDATE the edited cases as case_update and case_record_status would: the changed columns, the version
-    moved on by one for each, the time of the change and, when the petition matter changed, what text
-    search looks in; a new status ends the open period and begins the next. An UPDATE finds its case
-    only at the version the import read: one changed by someone else meanwhile refuses the import."""
-    fields = {f.attname: f for f in Case._meta.concrete_fields}
-    texts = _search_texts({edit[0]: edit[3]["summary"] for edit in edits if "summary" in edit[3]})
-    table, quote = connection.ops.quote_name(Case._meta.db_table), connection.ops.quote_name
-    close_period = (f"UPDATE {quote(StatusPeriod._meta.db_table)} SET {quote('valid_to')} = %s "  # noqa: S608
-                    f"WHERE {quote('case_id')} = %s AND {quote('valid_to')} IS NULL")
-    stale = ProblemList()
-    periods = _Table(StatusPeriod, ("case_id", "status", "method", "valid_from", "valid_to", "source", "note",
-                                    "recorded_by_id"), edits[0][4], lambda insert: insert[0](*insert[1]))
-    with connection.cursor() as cursor:
-        for pk, version, steps, changes, now, number, period in edits:
-            values = {**changes, "updated_at": now} | ({"search_text": texts[pk]} if pk in texts else {})
-            assignments = ", ".join(f"{quote(fields[k].column)} = %s" for k in values)
-            cursor.execute(f"UPDATE {table} SET {assignments}, {quote('version')} = %s "  # noqa: S608
-                           f"WHERE {quote('id')} = %s AND {quote('version')} = %s",
-                           [*(fields[k].get_db_prep_save(value, connection) for k, value in values.items()),
-                            version + steps, pk, version])
-            if cursor.rowcount != 1:
-                stale.add(number, LABELS["ledger_no"], "", _(
-                    "This case was changed by someone else while the workbook was being imported; import "
-                    "the workbook again."))
-            elif period is not None:
-                status, method, valid_from = period
-                cursor.execute(close_period, [valid_from, pk])
-                periods.add((pk, status, method, valid_from, None, RecordSource.IMPORT, "", actor_id))
-    if stale:
+def _write_edits(edits: list[tuple[CaseChange, int]], actor_id: int | None, now: dt.datetime) -> None:
+    """Write the edited cases as case_update and case_record_status would, by the services' own writer of
+    status changes (ledger.services.case_changes_write), with, when the petition matter changed, what text
+    search looks in. An UPDATE finds its case only at the version the import read: one changed by someone
+    else meanwhile refuses the import."""
+    texts = _search_texts({change.case_id: change.columns["summary"] for change, _number in edits
+                           if "summary" in change.columns})
+    for change, _number in edits:
+        if change.case_id in texts:
+            change.columns["search_text"] = texts[change.case_id]
+    numbers = {change.case_id: number for change, number in edits}
+    refused = case_changes_write([change for change, _number in edits], recorded_by_id=actor_id, now=now)
+    if refused:
+        stale = ProblemList()
+        for change in refused:
+            stale.add(numbers[change.case_id], LABELS["ledger_no"], "", _(
+                "This case was changed by someone else while the workbook was being imported; import the "
+                "workbook again."))
         raise InputRejected(stale)
-    periods.write()  # after the periods they follow are ended: one open period a case (period_one_open)
 
 
 def _search_texts(summaries: dict[int, str]) -> dict[int, str]:
@@ -877,23 +864,12 @@ def _case_fields(v: dict[str, Any]) -> dict[str, Any]:
 def _update(case: Case, row: Row, ctx: _Context, officials: _Officials, parts: set[str]) -> bool:
     """An existing case that differs from its row, changed through the services, part by part."""
     v = row.values
-    changed = False
-    if "fields" in parts:
-        fields = _case_fields(v)
-        category = fields.pop("category")  # compared by key: the case's category is not loaded
-        changes = {k: value for k, value in fields.items() if getattr(case, k) != value}
-        if _pk(category) != case.category_id:
-            changes["category"] = category
-        if v["handling_org"].pk != case.handling_org_id:
-            changes["handling_org"] = v["handling_org"]
-        if v["registered_on"] and v["registered_on"] != case.registered_on:
-            changes["registered_on"] = v["registered_on"]
-        if changes:
-            case = case_update(actor=ctx.actor, case=case, expected_version=case.version, **changes)
-            changed = True
-    if "dockets" in parts:
-        case_set_dockets(actor=ctx.actor, case=case, docket_numbers=v["dockets"])
-        changed = True
+    changes = _changed_details(case, v) if "fields" in parts else {}
+    dockets = v["dockets"] if "dockets" in parts else ()
+    changed = bool(changes or dockets)
+    if changed:
+        case = case_update(actor=ctx.actor, case=case, expected_version=case.version, docket_numbers=dockets,
+                           **changes)
     if "responsibility" in parts:
         changed |= _responsibility(case, row, ctx, officials)
     if "status" in parts:
@@ -901,6 +877,20 @@ def _update(case: Case, row: Row, ctx: _Context, officials: _Officials, parts: s
     if "aid" in parts:
         changed |= _aid(case, row, ctx)
     return changed
+
+
+def _changed_details(case: Case, v: dict[str, Any]) -> dict[str, Any]:
+    """The case's own details that differ from its row, as `case_update` takes them."""
+    fields = _case_fields(v)
+    category = fields.pop("category")  # compared by key: the case's category is not loaded
+    changes = {k: value for k, value in fields.items() if getattr(case, k) != value}
+    if _pk(category) != case.category_id:
+        changes["category"] = category
+    if v["handling_org"].pk != case.handling_org_id:
+        changes["handling_org"] = v["handling_org"]
+    if v["registered_on"] and v["registered_on"] != case.registered_on:
+        changes["registered_on"] = v["registered_on"]
+    return changes
 
 
 def _responsibility(case: Case, row: Row, ctx: _Context, officials: _Officials) -> bool:

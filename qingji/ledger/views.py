@@ -2,6 +2,7 @@
 responsibility breakdown table. Thin views: scope through selectors, writes through services."""
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -216,19 +217,29 @@ def case_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         changes = {k: data[k] for k in initial if k not in ("version", "flags", "docket_numbers")}
         changes.update({f: f in data["flags"] for f in Case.FLAGS})
         try:
-            services.case_update(actor=request.user, case=case, expected_version=data["version"], **changes)
-            services.case_set_dockets(actor=request.user, case=case, docket_numbers=data["docket_numbers"])
+            services.case_update(actor=request.user, case=case, expected_version=data["version"],
+                                 docket_numbers=data["docket_numbers"], **changes)
             messages.success(request, _("Case saved."))
             return redirect("ledger:detail", pk=case.pk)
         except services.StaleCase as exc:
-            stale = [{"field": case_field_label(f), "mine": value,
-                      "current": getattr(exc.current, f)}
-                     for f, value in changes.items() if getattr(exc.current, f) != value]
-            form.data = data = request.POST.copy()
-            data["version"] = str(exc.current.version)
+            stale = _stale_rows(form, exc.current, changes, data["docket_numbers"])
+            form.data = posted = request.POST.copy()
+            posted["version"] = str(exc.current.version)
         except ValidationError as exc:
             _attach_errors(form, form, exc)
     return render(request, "ledger/edit.html", {"form": form, "case": case, "stale": stale})
+
+
+def _stale_rows(form: forms.CaseEditForm, current: Case, changes: dict[str, Any],
+                dockets: list[str]) -> list[dict[str, Any]]:
+    """What the user saved against what is stored now, where they differ, for a refused stale save."""
+    rows = [{"field": case_field_label(f), "mine": value, "current": getattr(current, f)}
+            for f, value in changes.items() if getattr(current, f) != value]
+    stored = list(current.matters.values_list("docket_number", flat=True))
+    if set(stored) - set(dockets):  # added meanwhile (a save only adds docket numbers)
+        rows.append({"field": form.fields["docket_numbers"].label, "mine": "、".join(dockets),
+                     "current": "、".join(stored)})
+    return rows
 
 
 @login_required

@@ -142,6 +142,19 @@ def test_it_updates_an_existing_case_and_matches_petitioners_by_id_number(city, 
     assert Petitioner.objects.count() == 1
 
 
+def written(case, start):
+    """A case's row, its status periods and its audit entries after the audit entry `start`, as compared
+    between a case edited with the import's batch and one changed through the services."""
+    case = Case.objects.get(pk=case.pk)
+    details = {f: getattr(case, f) for f in (*CASE_FIELDS, "version", "search_text", "status", "settlement_method",
+                                             "status_since", "closed_on") if f != "ledger_no"}
+    periods = list(case.status_periods.order_by("valid_from", "id").values_list(
+        "status", "method", "valid_from", "valid_to", "source", "note", "recorded_by"))
+    entries = [(e.action, e.object_type, e.before, e.after) for e in AuditEntry.objects.filter(
+        object_type="case", object_id=str(case.pk), seq__gt=start).order_by("seq")]
+    return details, periods, entries
+
+
 def test_an_edit_of_a_case_s_details_and_status_writes_what_the_services_would(city, tmp_path, monkeypatch):
     """Cases whose own details or status alone differ from their rows are edited with the batch
     (importer._write_edits): the case row, its version, what text search looks in, the status periods and
@@ -165,33 +178,79 @@ def test_an_edit_of_a_case_s_details_and_status_writes_what_the_services_would(c
                                              row(台账编号="E-4", 信访人="钱二")]))
     assert (result.created, result.updated, result.unchanged) == (0, 4, 0)
     cases = {c.ledger_no: c for c in Case.objects.all()}
-
-    def details(case):
-        return {f: getattr(case, f) for f in (*CASE_FIELDS, "version", "search_text", "status", "settlement_method",
-                                              "status_since", "closed_on") if f != "ledger_no"}
-
-    def periods(case):
-        return list(case.status_periods.order_by("valid_from", "id").values_list(
-            "status", "method", "valid_from", "valid_to", "source", "note", "recorded_by"))
-
-    def entries(case):  # of the second import
-        return [(e.action, e.object_type, e.before, e.after) for e in AuditEntry.objects.filter(
-            object_type="case", object_id=str(case.pk), seq__gt=start).order_by("seq")]
-
     for edited, through_services in (("E-1", "E-2"), ("E-3", "E-4")):
-        a, b = cases[edited], cases[through_services]
-        assert (details(a), periods(a), entries(a)) == (details(b), periods(b), entries(b))
+        assert written(cases[edited], start) == written(cases[through_services], start)
     edited = cases["E-1"]
     assert (edited.summary, edited.category, edited.beijing_petition, edited.registered_on, edited.version) == (
         "诉求已变更：要求赔偿", other, True, dt.date(2012, 1, 3), version + 2)
     assert (edited.status, edited.settlement_method, edited.closed_on) == (
         CaseStatus.CLOSED_SETTLED, SettlementMethod.TERMINATED, dt.date(2012, 4, 1))
     assert edited.search_text == "赵一\n诉求已变更：要求赔偿\n"
-    assert [e[0] for e in entries(edited)] == ["case.update", "case.record_status"]
+    assert [e[0] for e in written(edited, start)[2]] == ["case.update", "case.record_status"]
     assert (cases["E-3"].status, cases["E-3"].closed_on) == (CaseStatus.IN_PROGRESS, None)
     assert StatusPeriod.objects.filter(case=cases["E-3"], valid_to__isnull=True).count() == 1
     assert not list(verify_chain())
     assert run(tmp_path / "b.xlsx").unchanged == 4
+
+
+SETTLED = {"办理状态": "已结已息", "化解方式": "书面保证息诉罢访", "办结时间": "2012-04-01"}
+UNSETTLED = {"办理状态": "已结未息", "办结时间": "2012-03-01"}
+UNASSIGNED = {"包案领导": "", "承办人": ""}  # the case stays registered
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ({}, SETTLED),
+    ({}, UNSETTLED),
+    (UNSETTLED, {**SETTLED, "化解方式": "批准终结"}),
+    (SETTLED, {**SETTLED, "化解方式": "批准终结"}),  # the same status, another method
+    (SETTLED, {}),  # open again
+    (UNSETTLED, {**SETTLED, "办结时间": "2012-02-01"}),  # concluded before the current status began
+    (UNASSIGNED, {**UNASSIGNED, **SETTLED}),
+    ({**UNASSIGNED, **SETTLED}, UNASSIGNED),
+], ids=["open→settled", "open→unsettled", "unsettled→settled", "another method", "settled→open",
+        "concluded before", "registered→settled", "registered, settled→open"])
+def test_every_status_move_of_the_import_s_batch_is_the_services(city, tmp_path, monkeypatch, first, second):
+    """The import's batch (importer._Writer._edit, written by ledger.services.case_changes_write) and the
+    services (importer._update: case_record_status) must make the same case row, status periods and audit
+    entries for every move an import makes: X-1 goes through the batch, X-2 through the services."""
+    run(write(tmp_path / "a.xlsx", [row(台账编号=f"X-{i}", 信访人="赵一", **first) for i in (1, 2)]))
+    start = AuditEntry.objects.order_by("-seq").first().seq
+    real_may_edit, real_update, through_services = importer._Writer._may_edit, importer._update, []
+    monkeypatch.setattr(importer._Writer, "_may_edit", lambda self, case: case.ledger_no == "X-1" and
+                        real_may_edit(self, case))
+
+    def update(case, *args):
+        through_services.append(case.ledger_no)
+        return real_update(case, *args)
+
+    monkeypatch.setattr(importer, "_update", update)
+    result = run(write(tmp_path / "b.xlsx", [row(台账编号=f"X-{i}", 信访人="赵一", **second) for i in (1, 2)]))
+    assert (result.updated, through_services) == (2, ["X-2"])
+    batch, services = (written(Case.objects.get(ledger_no=n), start) for n in ("X-1", "X-2"))
+    assert batch == services
+    assert [e[0] for e in batch[2]] == ["case.record_status"]
+    assert [p[3] for p in batch[1]].count(None) == 1  # one open period, the last
+    assert not list(verify_chain())
+
+
+def test_a_new_docket_number_and_petition_matter_are_one_edit_of_the_case(city, tmp_path):
+    """A difference beside the case's own details (here a docket number) goes through case_update, the
+    details with it: one edit, one version."""
+    header = [*HEADER, "原案号"]
+    run(write(tmp_path / "a.xlsx", [row(台账编号="K-1", 信访人="孙五")], header=header))
+    case = Case.objects.get()
+    start = AuditEntry.objects.order_by("-seq").first().seq
+    result = run(write(tmp_path / "b.xlsx", [row(台账编号="K-1", 信访人="孙五", 信访事项="诉求已变更",
+                                                 原案号="(2011)清民初字第1号")], header=header))
+    assert (result.created, result.updated) == (0, 1)
+    edited = Case.objects.get()
+    assert (edited.summary, edited.version) == ("诉求已变更", case.version + 1)
+    assert list(edited.matters.values_list("docket_number", flat=True)) == ["(2011)清民初字第1号"]
+    assert edited.search_text == "孙五\n诉求已变更\n(2011)清民初字第1号"
+    assert list(AuditEntry.objects.filter(seq__gt=start, object_type="case").order_by("seq")
+                .values_list("action", flat=True)) == [
+        "case.update", "case.dockets"]
+    assert not list(verify_chain())
 
 
 def test_a_case_changed_by_someone_else_while_the_import_ran_refuses_it(city, tmp_path, monkeypatch):

@@ -130,3 +130,11 @@ def test_a_case_terminated_at_another_unit_is_named_by_its_unit_not_its_number(c
     assert Case.objects.count() == 2
     assert "河阳区人民法院" in body and "2025-11-03" in body and "不再交办" in body
     assert theirs.ledger_no not in body and "秘密内容" not in body
+
+
+def test_it_refuses_a_docket_number_too_long_for_its_column(client, users, city):
+    client.force_login(users["court_a"])
+    response = client.post(reverse("ledger:create"), form(city, docket_numbers="号" * 101))
+    assert response.status_code == 200
+    assert "100" in response.context["form"].errors["docket_numbers"][0]
+    assert not Case.objects.exists()

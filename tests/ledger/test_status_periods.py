@@ -2,10 +2,11 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from qingji.audit.models import AuditEntry
 from qingji.ledger.models import CaseStatus, SettlementMethod, StatusPeriod
-from qingji.ledger.services import case_transition
+from qingji.ledger.services import CaseChange, case_changes_write, case_transition
 from tests.ledger.factories import make_case
 
 
@@ -58,3 +59,14 @@ def test_it_audits_every_transition(city):
     actions = list(AuditEntry.objects.filter(object_type="case", object_id=str(case.pk))
                    .order_by("seq").values_list("action", flat=True))
     assert actions == ["case.register", "case.assign", "case.assign_status"]
+
+
+def test_a_status_is_written_only_with_the_period_it_begins(city):
+    """case_changes_write is the one writer of status changes (the services' and the import's batch): it
+    refuses a case's status columns given without the status period, so no status is set another way."""
+    case = make_case(city["QH-QY-FY"])
+    with pytest.raises(ValueError, match="status period"):
+        case_changes_write([CaseChange(case.pk, case.version, columns={"status": CaseStatus.CLOSED_SETTLED})],
+                           recorded_by_id=None, now=timezone.now())
+    case.refresh_from_db()
+    assert case.status == CaseStatus.REGISTERED and periods(case)[-1][0] == "registered"

@@ -1,0 +1,96 @@
+"""Petitioners: their checks and normalisation, creating and editing them, finding possible duplicates."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from qingji.audit.services import audit_log
+from qingji.ledger.models import Petitioner
+from qingji.ledger.services.cases import refresh_search_text
+from qingji.lib.idnumbers import check_id_number, check_phone, normalise_id_number, normalise_phone
+from qingji.lib.pii import digest
+
+
+def _check(*, name: str, id_number: str = "", phone: str = "", group_size: int = 1) -> None:
+    """Raises ValidationError with every error of a petitioner's details."""
+    errors: dict[str, list[str]] = {}
+    if not name.strip():
+        errors["name"] = [_("The petitioner's name is required.")]
+    id_errors, _warnings = check_id_number(normalise_id_number(id_number))
+    if id_errors:
+        errors["id_number"] = id_errors
+    phone_errors = check_phone(normalise_phone(phone))
+    if phone_errors:
+        errors["phone"] = phone_errors
+    if group_size < 1:
+        errors["group_size"] = [_("The number of petitioners is at least 1.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def petitioner_values(
+    *, name: str, gender: str = "", id_number: str = "", phone: str = "", address: str = "",
+    region_code: str = "", group_size: int = 1, notes: str = "", checked: bool = False,
+) -> dict[str, Any]:
+    """A new petitioner's checked, normalised field values (`petitioner_create`; bulk imports write them as
+    plain rows). `checked`: the caller has already checked them as `_check` does (an importer, to report
+    every problem of every row)."""
+    if not checked:
+        _check(name=name, id_number=id_number, phone=phone, group_size=group_size)
+    id_number, phone = normalise_id_number(id_number), normalise_phone(phone)
+    return {
+        "name": name.strip(), "gender": gender, "id_number": id_number, "id_number_digest": digest(id_number),
+        "phone": phone, "phone_digest": digest(phone), "address": address, "region_code": region_code or id_number[:6],
+        "group_size": group_size, "notes": notes,
+    }
+
+
+def petitioner_created_audit(petitioner: Petitioner) -> dict[str, Any]:
+    """The audit entry's `after` for a new petitioner."""
+    return {"name": petitioner.name, "id_number_digest": petitioner.id_number_digest[:12]}
+
+
+@transaction.atomic
+def petitioner_create(
+    *, actor, name: str, gender: str = "", id_number: str = "", phone: str = "",  # type: ignore[no-untyped-def]
+    address: str = "", region_code: str = "", group_size: int = 1, notes: str = "",
+) -> Petitioner:
+    petitioner = Petitioner.objects.create(**petitioner_values(
+        name=name, gender=gender, id_number=id_number, phone=phone, address=address, region_code=region_code,
+        group_size=group_size, notes=notes))
+    audit_log(actor=actor, action="petitioner.create", obj=petitioner, after=petitioner_created_audit(petitioner))
+    return petitioner
+
+
+@transaction.atomic
+def petitioner_update(*, actor, petitioner: Petitioner, **changes: Any) -> Petitioner:  # type: ignore[no-untyped-def]
+    merged = {f: changes.get(f, getattr(petitioner, f)) for f in ("name", "id_number", "phone", "group_size")}
+    _check(**merged)
+    before = {f: str(getattr(petitioner, f)) for f in changes if f not in ("id_number", "phone")}
+    for field, value in changes.items():
+        if field == "id_number":
+            value = normalise_id_number(value)
+            petitioner.id_number_digest = digest(value)
+        elif field == "phone":
+            value = normalise_phone(value)
+            petitioner.phone_digest = digest(value)
+        setattr(petitioner, field, value)
+    petitioner.save()
+    after = {f: str(getattr(petitioner, f)) for f in changes if f not in ("id_number", "phone")}
+    audit_log(actor=actor, action="petitioner.update", obj=petitioner, before=before, after=after)
+    for case in petitioner.cases.all():
+        refresh_search_text(case)
+    return petitioner
+
+
+def petitioner_similar(*, id_number: str = "", name: str = "", phone: str = "") -> list[Petitioner]:
+    """Existing petitioners that may be the same person (possible 多头信访): same ID number,
+    or same name and phone."""
+    found: list[Petitioner] = []
+    if id_number:
+        found += Petitioner.objects.filter(id_number_digest=digest(normalise_id_number(id_number)))
+    if name and phone:
+        found += Petitioner.objects.filter(name=name.strip(), phone_digest=digest(normalise_phone(phone)))
+    return list({p.pk: p for p in found}.values())

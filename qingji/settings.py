@@ -114,6 +114,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
+    # The tests' database: QINGJI_TEST_DB, or else a file in pytest's temporary directory, set by
+    # tests/conftest.py (a file, not memory, so that the tests run on WAL and IMMEDIATE transactions too).
     DATABASES["default"]["TEST"] = {"NAME": envstr("QINGJI_TEST_DB", "") or None}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

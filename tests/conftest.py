@@ -12,6 +12,27 @@ from qingji.reports import checkpoints
 PASSWORD = "Test-pass-2026"  # noqa: S105
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """SQLite's test database is a file, in WAL mode with IMMEDIATE transactions and a busy timeout as in
+    production (qingji/settings.py), so that two connections really wait for each other: an in-memory
+    database is one shared cache, where a second writer fails at once. pytest-django names only a file
+    per xdist worker; this one is in the worker's own temporary directory (QINGJI_TEST_DB names another).
+    Django deletes the file at the end; its WAL files are left if another thread's connection (a browser
+    test's) was still open then, and are deleted here."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3" or database["TEST"].get("NAME"):
+        yield
+        return
+    path = tmp_path_factory.mktemp("database") / "test.sqlite3"
+    database["TEST"]["NAME"] = str(path)
+    yield
+    for journal in (path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm")):
+        journal.unlink(missing_ok=True)
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):  # type: ignore[no-untyped-def]
     """Uploaded files (and the data directory's imports and exports) of each test go to its own temporary

@@ -33,9 +33,15 @@ def test_a_large_export_runs_in_the_background_and_only_its_requester_downloads_
 
 def test_a_small_export_is_written_at_once(client, users, city):
     make_case(city["QH-QY-FY"], name="王芳", ledger_no="S-1")
+    make_case(city["QH-QY-FY"], name="李明", ledger_no="S-2")
+    make_case(city["QH-HY-FY"], name="赵强", ledger_no="S-9")  # another court's: not the user's to export
     client.force_login(users["court_a"])
     response = client.get(reverse("exchange:export_ledger"))
     assert response.status_code == 200 and not ExportJob.objects.exists()
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    header, *rows = sheet.iter_rows(min_row=2, values_only=True)
+    petitioner = header.index("信访人")
+    assert [(r[0], r[petitioner]) for r in rows] == [("S-1", "王芳"), ("S-2", "李明")]
 
 
 def test_the_page_follows_an_export_that_is_still_running(client, users, city):

@@ -35,6 +35,8 @@ def test_a_unit_outside_the_scope_cannot_request_closure(users, city):
     with pytest.raises(PermissionDenied):
         closure_request(actor=users["court_b"], case=case, method="written_pledge", concluded_on=days_ago(3),
                         evidence_files=[pledge()])
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_PROGRESS and not case.proceedings.exists()
 
 
 def test_approval_then_acceptance_settles_the_case_from_the_acceptance_date(users, requested):
@@ -94,10 +96,14 @@ def test_a_return_needs_reasons_and_sends_the_case_back_into_progress(users, req
 
 def test_the_wrong_role_cannot_decide_a_step(users, requested):
     _case, proceeding = requested
+    decisions = list(proceeding.decisions.values_list("step", "decision"))
     with pytest.raises(PermissionDenied):
         proceeding_decide(actor=users["committee"], proceeding=proceeding, step="unit_leader", approve=True)
     with pytest.raises(PermissionDenied):  # a unit leader elsewhere: outside the scope
         proceeding_decide(actor=users["high_court"], proceeding=proceeding, step="unit_leader", approve=True)
+    proceeding.refresh_from_db()
+    assert proceeding.current_step == "unit_leader" and proceeding.state == ProceedingState.PENDING
+    assert list(proceeding.decisions.values_list("step", "decision")) == decisions
 
 
 def test_two_approvers_at_once_one_wins_and_the_other_is_told(users, requested):
@@ -117,10 +123,11 @@ def test_two_approvers_at_once_one_wins_and_the_other_is_told(users, requested):
 
 
 def test_a_case_already_under_a_request_cannot_get_a_second_one(users, requested):
-    case, _proceeding = requested
+    case, proceeding = requested
     with pytest.raises(ValidationError):
         closure_request(actor=users["court_a"], case=case, method="other", concluded_on=days_ago(1),
                         evidence_files=[pledge()])
+    assert list(case.proceedings.all()) == [proceeding]
 
 
 def test_the_committee_level_can_be_switched_off(users, city, settings):

@@ -15,8 +15,6 @@ from tests.lifecycle.helpers import case_in_progress, days_ago, pledge
 
 @pytest.mark.django_db(transaction=True)
 def test_two_approvers_in_two_transactions_one_wins_and_nothing_is_applied_twice(users, city):
-    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith("file:memorydb"):
-        pytest.skip("the in-memory SQLite test database is one shared cache: no second writer can wait on it")
     case = case_in_progress(city["QH-QY-FY"])
     proceeding = closure_request(actor=users["court_a"], case=case, method="written_pledge",
                                  concluded_on=days_ago(3), evidence_files=[pledge()])
@@ -32,6 +30,8 @@ def test_two_approvers_in_two_transactions_one_wins_and_nothing_is_applied_twice
             outcomes.append("decided")
         except ValidationError:
             outcomes.append("refused")
+        except Exception as error:  # noqa: BLE001 - e.g. SQLite's "database is locked", shown in the failure
+            outcomes.append(repr(error))
         finally:
             connection.close()
 

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from qingji.accounts.roles import Role
 from qingji.ledger.models import CaseStatus
 from qingji.lifecycle.models import FollowUp, ProceedingState
 from qingji.lifecycle.selectors import rebounds_by_unit, sample_check_figures, sample_check_pass_rates
@@ -14,6 +15,7 @@ from qingji.lifecycle.services import (
     schedule_follow_ups,
     termination_propose,
 )
+from tests.conftest import make_user
 from tests.ledger.factories import make_case
 from tests.lifecycle.helpers import START, case_in_progress, days_ago
 
@@ -63,6 +65,11 @@ def test_only_the_configured_approving_body_approves(users, city, settings):
     settings.QINGJI_TERMINATION_APPROVER = "committee:province"
     with pytest.raises(PermissionDenied):  # in that province, the high court no longer approves
         proceeding_decide(actor=users["high_court"], proceeding=proceeding, step="approving_body", approve=True)
+    # but the provincial committee does (the leader of a unit, as the high court's approver is)
+    approver = make_user("province_lead", city["JC-ZFW"], Role.UNIT_LEADER)
+    proceeding = proceeding_decide(actor=approver, proceeding=proceeding, step="approving_body", approve=True)
+    case.refresh_from_db()
+    assert proceeding.state == ProceedingState.APPROVED and case.settlement_method == "terminated"
 
 
 def test_termination_may_be_configured_not_to_count_as_settled(users, city, settings):

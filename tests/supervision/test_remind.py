@@ -60,4 +60,6 @@ def test_it_tells_the_committee_when_the_next_bulletin_is_due(city, users):
     bulletin_issue(actor=None, campaign=campaign, as_of=D(2012, 1, 31), cadence="weekly")
     assert run_scan(D(2012, 2, 6))["bulletins"] == 0
     assert run_scan(D(2012, 2, 7))["bulletins"] == 2  # committee staff and leader
+    told = Notification.objects.filter(kind="bulletin_due").values_list("user__username", flat=True)
+    assert sorted(told) == ["committee", "committee_lead"]
     assert run_scan(D(2012, 2, 8))["bulletins"] == 0

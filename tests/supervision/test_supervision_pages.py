@@ -2,6 +2,7 @@
 notifications and the scan."""
 
 import datetime as dt
+import re
 from io import BytesIO
 
 from django.urls import reverse
@@ -14,20 +15,28 @@ from qingji.supervision.models import Notification, Rectification, Reminder
 from tests.ledger.factories import make_case
 
 
-def _case(city, days_left: int):  # type: ignore[no-untyped-def]
+def _case(city, days_left: int, unit: str = "QH-QY-FY"):  # type: ignore[no-untyped-def]
     today = timezone.localdate()
-    case = make_case(city["QH-QY-FY"], status=CaseStatus.IN_PROGRESS, registered_on=today - dt.timedelta(days=60))
+    case = make_case(city[unit], status=CaseStatus.IN_PROGRESS, registered_on=today - dt.timedelta(days=60))
     return case_update(actor=None, case=case, expected_version=case.version,
                        deadline=today + dt.timedelta(days=days_left))
 
 
+def _by_unit(part: str) -> dict[str, list[str]]:
+    """The deadlines page's groups: each unit's name and the ledger numbers listed under it."""
+    groups = part.split('<div class="px-3 pt-2 fw-bold small">')[1:]
+    return {g.split(" <span", 1)[0]: re.findall(r'href="/cases/\d+/">([^<]+)</a>', g) for g in groups}
+
+
 def test_it_lists_due_soon_and_overdue_cases_per_unit(city, users, client, login):
     soon, late, later = _case(city, 3), _case(city, -2), _case(city, 30)
+    elsewhere = _case(city, 5, "QH-HY-FY")
     login(users["committee"])
     page = client.get(reverse("supervision:deadlines")).content.decode()
     overdue_part, due_part = page.split("天内到期", 1)
-    assert late.ledger_no in overdue_part and soon.ledger_no not in overdue_part
-    assert soon.ledger_no in due_part and later.ledger_no not in page
+    assert _by_unit(overdue_part) == {"清源区人民法院": [late.ledger_no]}
+    assert _by_unit(due_part) == {"清源区人民法院": [soon.ledger_no], "河阳区人民法院": [elsewhere.ledger_no]}
+    assert later.ledger_no not in page
     assert later.ledger_no in client.get(reverse("supervision:deadlines"), {"days": 31}).content.decode()
 
 
@@ -107,8 +116,11 @@ def test_the_case_page_shows_its_reminders_and_campaigns(city, users, client, lo
     from qingji.supervision.services import reminder_create
 
     campaign_add_case(actor=None, campaign=campaign, case=case)
-    reminder_create(actor=None, case=case, channel="phone", sent_on=today, content="电话催办",
-                    response_due=today + dt.timedelta(days=3), issuer=city["QH-ZFW"])
+    reminder = reminder_create(actor=None, case=case, channel="phone", sent_on=today, content="电话催办",
+                               response_due=today + dt.timedelta(days=3), issuer=city["QH-ZFW"])
     login(users["court_a"])
     page = client.get(reverse("ledger:detail", args=[case.pk])).content.decode()
-    assert 'id="supervision"' in page and campaign.name in page and "电话" in page
+    panel = page[page.index('id="supervision"'):]
+    assert reverse("campaigns:detail", args=[campaign.code]) in panel and campaign.name in panel
+    assert reverse("supervision:reminder", args=[reminder.pk]) in panel
+    assert f"{today:%Y-%m-%d} 电话 · 清河市委政法委" in panel

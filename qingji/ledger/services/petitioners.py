@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from qingji.accounts.models import User
 from qingji.audit.services import audit_log
 from qingji.ledger.models import Petitioner
 from qingji.ledger.services.cases import refresh_search_text
@@ -54,7 +55,7 @@ def petitioner_created_audit(petitioner: Petitioner) -> dict[str, Any]:
 
 @transaction.atomic
 def petitioner_create(
-    *, actor, name: str, gender: str = "", id_number: str = "", phone: str = "",  # type: ignore[no-untyped-def]
+    *, actor: User | None, name: str, gender: str = "", id_number: str = "", phone: str = "",
     address: str = "", region_code: str = "", group_size: int = 1, notes: str = "",
 ) -> Petitioner:
     petitioner = Petitioner.objects.create(**petitioner_values(
@@ -65,7 +66,7 @@ def petitioner_create(
 
 
 @transaction.atomic
-def petitioner_update(*, actor, petitioner: Petitioner, **changes: Any) -> Petitioner:  # type: ignore[no-untyped-def]
+def petitioner_update(*, actor: User | None, petitioner: Petitioner, **changes: Any) -> Petitioner:
     merged = {f: changes.get(f, getattr(petitioner, f)) for f in ("name", "id_number", "phone", "group_size")}
     _check(**merged)
     before = {f: str(getattr(petitioner, f)) for f in changes if f not in ("id_number", "phone")}

@@ -78,8 +78,9 @@ CASE_FIELDS = (
 )
 
 
-def case_snapshot(case: Case) -> dict[str, Any]:
-    """A case's details as the audit log records them."""
+def case_snapshot(case: Any) -> dict[str, Any]:
+    """A case's details as the audit log records them: a Case's, or a bulk writer's plain stand-in's (as
+    `case_registration_values` takes)."""
     return {f: getattr(case, f) for f in CASE_FIELDS}
 
 

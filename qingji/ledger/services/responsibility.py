@@ -49,9 +49,10 @@ def responsibility_assign(
     return responsibility
 
 
-def responsibility_snapshot(r: Responsibility, handlers: Sequence[Official] | None = None) -> dict[str, Any]:
+def responsibility_snapshot(r: Any, handlers: Sequence[Official] | None = None) -> dict[str, Any]:
     """A responsibility as the audit log records it; `handlers` in their stored order (by unit, then
-    name) when they are not saved yet."""
+    name) when they are not saved yet. `r` is a Responsibility, or a bulk writer's plain stand-in (with
+    `handlers` given)."""
     if handlers is None:
         handlers = list(r.handlers.all()) if r.pk else []
     return {

@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, overload
 
 from django.db import connection, transaction
 from django.db.models import Model, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qingji.accounts.models import User
 from qingji.accounts.roles import has_capability
 from qingji.audit.models import AuditEntry, AuditHead
 from qingji.audit.services import ENTRY_COLUMNS, audit_chain, audit_head_locked, audit_log, audit_values
@@ -82,7 +83,7 @@ class _DryRun(Exception):  # noqa: N818 - control flow: undo a dry run's writes
     pass
 
 
-def import_ledger(source: Path | IO[bytes], name: str, *, actor=None, sheet: str | None = None,  # type: ignore[no-untyped-def]
+def import_ledger(source: Path | IO[bytes], name: str, *, actor: User | None = None, sheet: str | None = None,
                   dry_run: bool = False, progress: Callable[[int], None] | None = None,
                   campaign: Campaign | None = None) -> ImportResult:
     """Validate and write the workbook in one streaming pass inside one transaction: rows are checked in
@@ -170,7 +171,7 @@ def _review_rows(source: Path | IO[bytes], name: str, ledger_numbers: set[str],
 class _Context:
     """The importing user, the units and categories, and today, loaded once per import."""
 
-    def __init__(self, actor) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, actor: User | None) -> None:
         self.actor = actor
         self.orgs_by_pk = {o.pk: o for o in Org.objects.all()}
         self.scope = None if actor is None else set(visible_orgs(actor).values_list("pk", flat=True))
@@ -210,7 +211,7 @@ class _Writer:
         self.ctx, self.result, self.background = ctx, result, background
         self.officials = _Officials(ctx)
         self.ledger_seq: dict[str, int] = {}
-        self.pending: list[Row] = []
+        self.pending: list[Row | _Edit] = []  # new cases' rows, and edits of existing cases
         self.no_responsibility = responsibility_snapshot(Responsibility(), [])  # "before" of a first assignment
         self.keys = _Keys()
         self.made: dict[str, _Plain] = {}  # petitioners made by this import, by ID-number digest
@@ -304,7 +305,7 @@ class _Writer:
         edits = [item for item in items if isinstance(item, _Edit)]
         plans = [self._plan(row, row.people, row.officials) for row in rows]
         new_people = [p for plan in plans for p in plan.new_petitioners]
-        assigned = [plan for plan in plans if plan.responsibility is not None]
+        assigned = [(plan, plan.responsibility) for plan in plans if plan.responsibility is not None]
         for person, pk in zip(new_people, self.keys.take(Petitioner, len(new_people)), strict=True):
             person.pk = pk
         for plan, pk in zip(plans, self.keys.take(Case, len(plans)), strict=True):
@@ -312,8 +313,8 @@ class _Writer:
         planned = iter(plans)
         self.result.case_ids.extend(item.case.pk if isinstance(item, _Edit) else next(planned).case.pk
                                     for item in items)
-        for plan, pk in zip(assigned, self.keys.take(Responsibility, len(assigned)), strict=True):
-            plan.responsibility.pk = pk  # type: ignore[union-attr]
+        for (_plan, responsibility), pk in zip(assigned, self.keys.take(Responsibility, len(assigned)), strict=True):
+            responsibility.pk = pk
         if self.head is None:
             self.head = audit_head_locked()
         now = timezone.now()
@@ -351,15 +352,14 @@ class _Writer:
 
         table = _Table(Responsibility, ("id", "case_id", "lead_official_id", "supervising_official_id",
                                         "watch_officer_id", "head_of_unit_id", "plan", "deadline", "goal"), now, ready)
-        for plan in assigned:
-            r = plan.responsibility
-            table.add((r.pk, plan.case.pk, r.lead_official.pk, _pk(r.supervising_official),  # type: ignore[union-attr]
-                       _pk(r.watch_officer), None, r.plan, r.deadline, r.goal))  # type: ignore[union-attr]
+        for plan, r in assigned:
+            table.add((r.pk, plan.case.pk, r.lead_official.pk, _pk(r.supervising_official),
+                       _pk(r.watch_officer), None, r.plan, r.deadline, r.goal))
         table.write()
         table = _Table(Responsibility.handlers.through, ("responsibility_id", "official_id"), now, ready)
-        for plan in assigned:
+        for plan, r in assigned:
             for official_pk in dict.fromkeys(h.pk for h in plan.handlers):
-                table.add((plan.responsibility.pk, official_pk))  # type: ignore[union-attr]
+                table.add((r.pk, official_pk))
         table.write()
         table = _Table(JudicialAid, ("case_id", "amount", "date", "payer", "approval", "recorded_by_id"), now, ready)
         for plan in plans:
@@ -372,7 +372,7 @@ class _Writer:
             ready((_write_edits, ([self._edit(edit) for edit in edits], getattr(actor, "pk", None), now)))
 
         at = now.astimezone(dt.UTC)
-        entries = []
+        entries: list[tuple[Any, ...]] = []
         planned = iter(plans)
         for item in items:  # the audit entries in the order of the rows, as one by one
             if isinstance(item, _Edit):
@@ -415,12 +415,12 @@ class _Writer:
             changes["handling_org_id"] = v["handling_org"].pk
         if v["registered_on"] and v["registered_on"] != case.registered_on:
             changes["registered_on"] = v["registered_on"]
-        before = case_snapshot(case)  # type: ignore[arg-type]
+        before = case_snapshot(case)
         after = {**before, **changes}
         if diff_before := {k: value for k, value in before.items() if after[k] != value}:
             edit.audit.append(("case.update", diff_before, {k: after[k] for k in diff_before}))
         period = None
-        if _status_differs(case, v):  # type: ignore[arg-type]
+        if _status_differs(case, v):
             if v["status"] == OPEN:
                 status, method, effective_on = CaseStatus.IN_PROGRESS, "", max(ctx.today, case.status_since)
             else:
@@ -429,7 +429,7 @@ class _Writer:
                 effective_on = max(v["closed_on"], case.status_since)
             # The open period began when the case's status did (the ledger's invariant).
             period, before, after = status_change(
-                case, _Period(valid_from=case.status_since), status=status, method=method,  # type: ignore[arg-type]
+                case, _Period(valid_from=case.status_since), status=status, method=method,
                 effective_on=effective_on, source=RecordSource.IMPORT, note="", actor=ctx.actor, today=ctx.today,
                 make_period=_Period)
             edit.audit.append(("case.record_status", before, after))
@@ -468,7 +468,7 @@ class _Writer:
         if (current.plan, current.deadline) != (v["plan"], v["deadline"]):
             return True
         handlers = [self.officials.find(org, h) for h in v["handlers"]]
-        return None in handlers or {h.pk for h in handlers} != current.handlers
+        return None in handlers or {_pk(h) for h in handlers} != current.handlers
 
     # -------------------------------------------------------- new cases
     #
@@ -552,7 +552,7 @@ class _Writer:
         plan.dockets, period = case_registration_values(case, [p.name for p in petitioners], v["dockets"],
                                                         RecordSource.IMPORT, actor, make_period=_Period)
         plan.periods.append(period)
-        plan.audit.append(("case.register", case, None, case_snapshot(case)))  # type: ignore[arg-type]
+        plan.audit.append(("case.register", case, None, case_snapshot(case)))
         if officials:
             handlers = officials.pop("handlers")
             responsibility = plan.responsibility = _Plain(plan=v["plan"], deadline=v["deadline"], goal="",
@@ -560,7 +560,7 @@ class _Writer:
             plan.handlers = handlers
             stored_order = sorted(dict.fromkeys(handlers), key=lambda h: (ctx.orgs_by_pk[h.org_id].path, h.name))
             plan.audit.append(("case.assign", case, self.no_responsibility,
-                               responsibility_snapshot(responsibility, stored_order)))  # type: ignore[arg-type]
+                               responsibility_snapshot(responsibility, stored_order)))
             case.deadline = v["deadline"]
             self._status(plan, period, CaseStatus.IN_PROGRESS, "", _assigned_on(v, case), RecordSource.SERVICE,
                          "case.assign_status")
@@ -576,7 +576,7 @@ class _Writer:
 
     def _status(self, plan: "_Plan", current: Any, status: str, method: str, effective_on: dt.date,
                 source: str, action: str) -> None:
-        period, before, after = status_change(plan.case, current, status=status, method=method,  # type: ignore[arg-type]
+        period, before, after = status_change(plan.case, current, status=status, method=method,
                                               effective_on=effective_on, source=source, note="",
                                               actor=self.ctx.actor, today=self.ctx.today, make_period=_Period)
         plan.case.version += 1
@@ -639,9 +639,14 @@ class _Plain:
     def __init__(self, **values: Any) -> None:
         self.__dict__.update(values)
 
+    if TYPE_CHECKING:  # its attributes are the model's fields it stands in for, set as the import goes
+        def __getattr__(self, name: str) -> Any: ...
+
+        def __setattr__(self, name: str, value: Any) -> None: ...
+
 
 class _Period(_Plain):
-    valid_to = None
+    valid_to: dt.date | None = None
     method = ""
     note = ""
 
@@ -726,7 +731,7 @@ _petitioner_row = itemgetter(*_PETITIONER_COLUMNS)
 
 @dataclass
 class _Plan:
-    case: _Plain = None  # type: ignore[assignment]
+    case: _Plain = field(default_factory=_Plain)  # set by `_Writer._plan`
     petitioners: list[_Plain] = field(default_factory=list)
     new_petitioners: list[_Plain] = field(default_factory=list)
     dockets: list[str] = field(default_factory=list)
@@ -768,13 +773,13 @@ _EXISTING_FIELDS = ("id", "ledger_no", "summary", "category_id", "stage", "first
                     "status", "settlement_method", "status_since", "closed_on", "version", *FLAG_COLUMNS)
 
 
-def _assigned_on(v: dict[str, Any], case: Case) -> dt.date:
+def _assigned_on(v: dict[str, Any], case: Case | _Plain) -> dt.date:
     """From when a case is in progress: the day it was handed down, but not before its current status began
     (a case handed down before it was registered is in progress from its registration)."""
     return max(v["assigned_on"] or v["registered_on"] or case.registered_on, case.status_since)
 
 
-def _status_differs(case: Case, v: dict[str, Any]) -> bool:
+def _status_differs(case: Case | _Plain, v: dict[str, Any]) -> bool:
     if v["status"] == OPEN:
         return case.status in CLOSED_STATUSES
     method = v["method"] if v["status"] == CaseStatus.CLOSED_SETTLED else ""
@@ -810,7 +815,8 @@ class _Officials:
     def _chain(self, org: Org) -> list[int]:
         chain = self.chains.get(org.pk)
         if chain is None:
-            chain, current = [], org
+            chain = []
+            current: Org | None = org
             while current is not None:
                 chain.append(current.pk)
                 current = self.ctx.orgs_by_pk.get(current.superior_id) if current.superior_id else None
@@ -836,6 +842,13 @@ class _Officials:
             if found and not title:
                 return found[0]
         return None
+
+    @overload
+    def get(self, org: Org, person: tuple[str, str], *, save: bool = False) -> Official: ...
+    @overload
+    def get(self, org: Org, person: None, *, save: bool = False) -> None: ...
+    @overload
+    def get(self, org: Org, person: tuple[str, str] | None, *, save: bool = False) -> Official | None: ...
 
     def get(self, org: Org, person: tuple[str, str] | None, *, save: bool = False) -> Official | None:
         if person is None:

@@ -41,7 +41,7 @@ def review_sheet(source: Path | IO[bytes]) -> str | None:
     return next((n for n in names if n.strip() in SHEET_NAMES), None)
 
 
-def parse_reviews(source: Path, name: str, sheet: str, ledger_numbers: set[str],
+def parse_reviews(source: Path | IO[bytes], name: str, sheet: str, ledger_numbers: set[str],
                   problems: ProblemList) -> list[dict[str, Any]]:
     table = read_table(source, name, COLUMNS, sheet=sheet)
     prefix = f"{sheet}："

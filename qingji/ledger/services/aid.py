@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from qingji.accounts.models import User
 from qingji.audit.services import audit_log
 from qingji.ledger.models import Case, JudicialAid
 from qingji.ledger.services.checks import check_not_future, require
@@ -14,7 +15,7 @@ from qingji.ledger.services.checks import check_not_future, require
 
 @transaction.atomic
 def aid_add(
-    *, actor, case: Case, amount: Decimal, date: dt.date, payer: str,  # type: ignore[no-untyped-def]
+    *, actor: User | None, case: Case, amount: Decimal, date: dt.date, payer: str,
     approval: str = "",
 ) -> JudicialAid:
     require(actor, "case.record_work", case.handling_org)

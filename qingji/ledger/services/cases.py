@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qingji.accounts.models import User
 from qingji.audit.services import audit_log
 from qingji.ledger.models import (
     Case,
@@ -77,14 +78,15 @@ CASE_FIELDS = (
 )
 
 
-def case_snapshot(case: Case) -> dict[str, Any]:
-    """A case's details as the audit log records them."""
+def case_snapshot(case: Any) -> dict[str, Any]:
+    """A case's details as the audit log records them: a Case's, or a bulk writer's plain stand-in's (as
+    `case_registration_values` takes)."""
     return {f: getattr(case, f) for f in CASE_FIELDS}
 
 
 @transaction.atomic
 def case_register(
-    *, actor, handling_org: Org, summary: str, source: str,  # type: ignore[no-untyped-def]
+    *, actor: User | None, handling_org: Org, summary: str, source: str,
     petitioners: Sequence[Petitioner], registered_on: dt.date | None = None, ledger_no: str = "",
     category: Category | None = None, stage: str = "", first_petitioned_on: dt.date | None = None,
     assigned_on: dt.date | None = None, key_supervision: str = "", flags: Iterable[str] = (),
@@ -121,7 +123,7 @@ def case_register(
 
 
 def case_values(
-    *, actor, handling_org: Org, summary: str, source: str,  # type: ignore[no-untyped-def]
+    *, actor: User | None, handling_org: Org, summary: str, source: str,
     petitioners: Sequence[Any], registered_on: dt.date, ledger_no: str,
     category: Category | None = None, stage: str = "", first_petitioned_on: dt.date | None = None,
     assigned_on: dt.date | None = None, key_supervision: str = "", flags: Iterable[str] = (),
@@ -152,7 +154,7 @@ def case_values(
 
 def case_registration_values(
     case: Any, names: Sequence[str], docket_numbers: Sequence[str], record_source: str,
-    actor, make_period: Callable[..., Any] = StatusPeriod,  # type: ignore[no-untyped-def]
+    actor: User | None, make_period: Callable[..., Any] = StatusPeriod,
 ) -> tuple[list[str], Any]:
     """What a registration adds beside the case: the docket numbers of its underlying matters (each once,
     in order) and the first status period (made by `make_period`: bulk writers pass plain objects); sets
@@ -166,7 +168,7 @@ def case_registration_values(
 
 @transaction.atomic
 def case_update(
-    *, actor, case: Case, expected_version: int, docket_numbers: Sequence[str] = (),  # type: ignore[no-untyped-def]
+    *, actor: User | None, case: Case, expected_version: int, docket_numbers: Sequence[str] = (),
     petitioners: Sequence[Petitioner] | None = None, **changes: Any,
 ) -> Case:
     """Edit a case: its details (`changes`), new docket numbers (existing ones keep their reviews) and, when
@@ -230,7 +232,7 @@ def _check_dockets(dockets: Sequence[str]) -> None:
             % {"count": _DOCKET_LENGTH, "number": d[:20]} for d in too_long]})
 
 
-def _add_dockets(actor, case: Case, dockets: Sequence[str]) -> None:  # type: ignore[no-untyped-def]
+def _add_dockets(actor: User | None, case: Case, dockets: Sequence[str]) -> None:
     """Underlying matters for new docket numbers, checked."""
     _check_dockets(dockets)
     UnderlyingMatter.objects.bulk_create(UnderlyingMatter(case=case, docket_number=d) for d in dockets)
@@ -245,7 +247,7 @@ def _changed_links(case: Case, petitioners: Sequence[Petitioner]) -> tuple[list[
     return None if after == before else (before, after)
 
 
-def _set_petitioners(actor, case: Case, links: tuple[list[int], list[int]]) -> None:  # type: ignore[no-untyped-def]
+def _set_petitioners(actor: User | None, case: Case, links: tuple[list[int], list[int]]) -> None:
     before, after = links
     CasePetitioner.objects.filter(case=case).delete()
     CasePetitioner.objects.bulk_create(CasePetitioner(case=case, petitioner_id=pk, position=i)

@@ -6,12 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qingji.accounts.models import User
 from qingji.accounts.roles import has_capability
 from qingji.organisations.models import Org
 from qingji.organisations.selectors import visible_orgs
 
 
-def require(actor, capability: str, org: Org | None = None) -> None:  # type: ignore[no-untyped-def]
+def require(actor: User | None, capability: str, org: Org | None = None) -> None:
     """Role and scope check for services; `actor=None` is the system (imports, demo, commands)."""
     if actor is None:
         return

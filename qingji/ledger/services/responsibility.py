@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qingji.accounts.models import User
 from qingji.audit.services import audit_log
 from qingji.ledger.models import Case, CaseStatus, Responsibility
 from qingji.ledger.services.checks import require
@@ -18,7 +19,7 @@ from qingji.organisations.models import Official
 
 @transaction.atomic
 def responsibility_assign(
-    *, actor, case: Case, lead_official: Official | None, plan: str = "",  # type: ignore[no-untyped-def]
+    *, actor: User | None, case: Case, lead_official: Official | None, plan: str = "",
     deadline: dt.date | None = None, goal: str = "", supervising_official: Official | None = None,
     handlers: Sequence[Official] = (), watch_officer: Official | None = None,
     head_of_unit: Official | None = None, effective_on: dt.date | None = None,
@@ -48,9 +49,10 @@ def responsibility_assign(
     return responsibility
 
 
-def responsibility_snapshot(r: Responsibility, handlers: Sequence[Official] | None = None) -> dict[str, Any]:
+def responsibility_snapshot(r: Any, handlers: Sequence[Official] | None = None) -> dict[str, Any]:
     """A responsibility as the audit log records it; `handlers` in their stored order (by unit, then
-    name) when they are not saved yet."""
+    name) when they are not saved yet. `r` is a Responsibility, or a bulk writer's plain stand-in (with
+    `handlers` given)."""
     if handlers is None:
         handlers = list(r.handlers.all()) if r.pk else []
     return {

@@ -6,13 +6,14 @@ write the audit log. The rule of a change is `status_change` (in memory) and its
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qingji.accounts.models import User
 from qingji.audit.services import audit_log
 from qingji.ledger.models import CLOSED_STATUSES, Case, CaseStatus, RecordSource, SettlementMethod, StatusPeriod
 from qingji.ledger.services.checks import check_not_future
@@ -43,7 +44,7 @@ def _open_period(case: Case) -> StatusPeriod | None:
 
 
 def _apply_status(
-    *, actor, case: Case, status: str, method: str, effective_on: dt.date,  # type: ignore[no-untyped-def]
+    *, actor: User | None, case: Case, status: str, method: str, effective_on: dt.date,
     source: str, note: str, action: str,
 ) -> Case:
     """One status change of a case whose row is locked: planned by `status_change`, written by
@@ -131,11 +132,26 @@ def case_changes_write(changes: Sequence[CaseChange], *, recorded_by_id: int | N
 _METHODS = frozenset(SettlementMethod.values)  # (the enum's .values builds a new list each time)
 
 
+class CaseStatusFields(Protocol):
+    """What `status_change` reads of a case (and sets, with the status columns): a Case, or the importer's
+    plain stand-in for one."""
+
+    status: str
+    settlement_method: str
+
+
+class OpenPeriod(Protocol):
+    """The open status period `status_change` ends: a StatusPeriod, or the importer's plain stand-in."""
+
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+
 def status_change(
-    case: Case, current: StatusPeriod | None, *, status: str, method: str,  # type: ignore[no-untyped-def]
-    effective_on: dt.date, source: str, note: str, actor, today: dt.date | None = None,
+    case: CaseStatusFields, current: OpenPeriod | None, *, status: str, method: str,
+    effective_on: dt.date, source: str, note: str, actor: User | None, today: dt.date | None = None,
     make_period: Callable[..., Any] = StatusPeriod,
-) -> tuple[StatusPeriod, dict[str, Any], dict[str, Any]]:
+) -> tuple[Any, dict[str, Any], dict[str, Any]]:
     """A status change in memory: checks it, ends the `current` open period, sets the case's status fields
     and returns the new period with the audit entry's before and after. Writing it is
     `case_changes_write`'s (`_apply_status` one case at a time, the importer's edits a batch), or, for the
@@ -164,7 +180,7 @@ def status_change(
 
 @transaction.atomic
 def case_transition(
-    *, actor, case: Case, to_status: str, effective_on: dt.date | None = None,  # type: ignore[no-untyped-def]
+    *, actor: User | None, case: Case, to_status: str, effective_on: dt.date | None = None,
     method: str = "", note: str = "", expected_status: str | None = None, action: str = "case.transition",
 ) -> Case:
     """Move a case along the state machine. `expected_status` guards against a concurrent change:
@@ -183,7 +199,7 @@ def case_transition(
 
 @transaction.atomic
 def case_record_status(
-    *, actor, case: Case, status: str, effective_on: dt.date, method: str = "",  # type: ignore[no-untyped-def]
+    *, actor: User | None, case: Case, status: str, effective_on: dt.date, method: str = "",
     source: str = RecordSource.FOUND, note: str = "",
 ) -> Case:
     """Record a status as found (history from a workbook or the screening), outside the workflow."""

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from qingji.accounts.models import User
 from qingji.audit.services import audit_log
 from qingji.ledger.models import Case, WorkLogEntry
 from qingji.ledger.services.checks import check_not_future, require
@@ -13,7 +14,7 @@ from qingji.ledger.services.checks import check_not_future, require
 
 @transaction.atomic
 def work_log_add(
-    *, actor, case: Case, kind: str, date: dt.date, content: str,  # type: ignore[no-untyped-def]
+    *, actor: User | None, case: Case, kind: str, date: dt.date, content: str,
     participants: str = "",
 ) -> WorkLogEntry:
     require(actor, "case.record_work", case.handling_org)

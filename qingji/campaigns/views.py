@@ -21,6 +21,7 @@ from qingji.campaigns.forms import CampaignForm, ExplanationForm, IssueForm
 from qingji.campaigns.render import bulletin_docx
 from qingji.ledger.models import Case, Source
 from qingji.ledger.selectors import visible_cases
+from qingji.lib.checks import allowed
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -196,10 +197,10 @@ def bulletin_download(request: HttpRequest, code: str, number: int) -> HttpRespo
 @login_required
 def explanations(request: HttpRequest) -> HttpResponse:
     _require(request, "campaign.view")
-    tasks = selectors.visible_explanations(request.user)
+    tasks = list(selectors.visible_explanations(request.user))
     return render(request, "campaigns/explanations.html", {
         "tasks": tasks, "today": timezone.localdate(), "form": ExplanationForm(),
-        "can_submit": has_capability(request.user, "explanation.submit")})
+        "submittable": {t.pk for t in tasks if allowed(services.check_explanation_submit, request.user, t)}})
 
 
 @login_required

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from qingji.accounts.roles import has_capability
 from qingji.ledger.selectors import visible_cases
+from qingji.lib.checks import allowed
 from qingji.lib.rates import rate
 from qingji.lifecycle import policy
 from qingji.lifecycle.models import (
@@ -19,7 +20,6 @@ from qingji.lifecycle.models import (
     SampleCheck,
     Satisfaction,
 )
-from qingji.lifecycle.services import may_decide
 from qingji.organisations.selectors import org_scope_q
 
 
@@ -30,7 +30,7 @@ def pending_for(user) -> list[Proceeding]:  # type: ignore[no-untyped-def]
         return []
     pending = (Proceeding.objects.filter(state=ProceedingState.PENDING, case__in=visible_cases(user))
                .select_related("case", "case__handling_org", "requested_by").order_by("requested_on", "pk"))
-    return [p for p in pending if p.current_step in steps and may_decide(user, p)]
+    return [p for p in pending if p.current_step in steps and allowed(policy.check_proceeding_decide, user, p)]
 
 
 def proceedings_of(case) -> list[Proceeding]:  # type: ignore[no-untyped-def]

@@ -16,7 +16,6 @@ from qingji.lifecycle.models import (
     FollowUpResult,
     Proceeding,
     ProceedingState,
-    Reopening,
     SampleCheck,
     Satisfaction,
 )
@@ -91,18 +90,3 @@ def sample_check_pass_rates(org_ids: Iterable[int], as_of: dt.date | None = None
     for row in rows:
         result[row["sample_check__unit_id"]] = rate(row["passed"], row["visited"])
     return result
-
-
-def rebounds_by_unit(org_ids: Iterable[int], campaign=None, as_of: dt.date | None = None) -> dict[int, int]:  # type: ignore[no-untyped-def]
-    """重新上访 counted against the unit that closed the case, up to `as_of`, optionally only for
-    the cases of a campaign."""
-    org_ids = list(org_ids)
-    rows = Reopening.objects.filter(closed_by_id__in=org_ids)
-    if as_of is not None:
-        rows = rows.filter(petitioned_on__lte=as_of)
-    if campaign is not None:
-        rows = rows.filter(case__campaign_memberships__campaign=campaign)
-    counts = dict.fromkeys(org_ids, 0)
-    for row in rows.values("closed_by_id").annotate(n=Count("pk")):
-        counts[row["closed_by_id"]] = row["n"]
-    return counts

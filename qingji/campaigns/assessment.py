@@ -1,9 +1,9 @@
 """考核: a score per unit at the end of a campaign, from configurable weights, with the veto (一票否决).
 
 Components (each 0–100): settlement rate; overdue (share of cases not overdue); rebound (share of cases not
-reopened) and sample-check pass rate from the lifecycle part when it is installed; bulletins (100, less
-`criticism_penalty` per criticism, plus `commendation_bonus` per commendation, within 0–100). A component
-that cannot be computed is left out and the remaining weights count.
+reopened: the summary's rebound count of the unit); sample-check pass rate from the lifecycle part when it is
+installed; bulletins (100, less `criticism_penalty` per criticism, plus `commendation_bonus` per commendation,
+within 0–100). A component that cannot be computed is left out and the remaining weights count.
 """
 
 import datetime as dt
@@ -25,7 +25,7 @@ def lifecycle_sources() -> dict[str, Any]:
     except ImportError:
         return {}
     found = {}
-    for name in ("rebounds_by_unit", "sample_check_pass_rates"):
+    for name in ("sample_check_pass_rates",):
         if hasattr(selectors, name):
             found[name] = getattr(selectors, name)
     return found
@@ -51,8 +51,6 @@ def assessment(campaign: Campaign, as_of: dt.date) -> dict[str, Any]:
     orgs = {o.code: o for o in Org.objects.filter(code__in=[r["org"] for r in report["by_org"]])}
     ids = [o.pk for o in orgs.values()]
     lifecycle = lifecycle_sources()
-    rebounds = lifecycle["rebounds_by_unit"](ids, campaign=campaign, as_of=as_of) \
-        if "rebounds_by_unit" in lifecycle else None
     passes = lifecycle["sample_check_pass_rates"](ids, as_of=as_of) if "sample_check_pass_rates" in lifecycle \
         else None
     bulletins = _bulletin_component(campaign, as_of) if campaign.bulletins.filter(as_of__lte=as_of).exists() \
@@ -66,8 +64,7 @@ def assessment(campaign: Campaign, as_of: dt.date) -> dict[str, Any]:
         parts: dict[str, Decimal | None] = {
             "settlement_rate": Decimal(row["settled"]) * 100 / total,
             "overdue": 100 - Decimal(row["overdue"]) * 100 / total,
-            "rebound": _clamp(100 - Decimal(rebounds.get(org.pk, 0)) * 100 / total) if rebounds is not None
-            else None,
+            "rebound": _clamp(100 - Decimal(row["rebound"]) * 100 / total),
             "sample_check": Decimal(passes[org.pk]) if passes is not None and passes.get(org.pk) is not None
             else None,
             "bulletins": bulletins.get(row["org"], Decimal(100)) if bulletins is not None else None,
@@ -83,8 +80,8 @@ def assessment(campaign: Campaign, as_of: dt.date) -> dict[str, Any]:
         })
     rows.sort(key=lambda r: (r["veto"] is not None, -Decimal(r["score"] or -1), r["org"]))
     return {"as_of": as_of.isoformat(), "weights": {k: str(v) for k, v in weights.items()}, "rows": rows,
-            "absent": [k for k, missing in (("rebound", rebounds is None), ("sample_check", passes is None),
-                                            ("bulletins", bulletins is None)) if missing]}
+            "absent": [k for k, missing in (("sample_check", passes is None), ("bulletins", bulletins is None))
+                       if missing]}
 
 
 def _text(value: Decimal | None) -> str | None:

@@ -226,16 +226,24 @@ def veto_withdraw(*, actor: User | None, campaign: Campaign, org: Org) -> None:
         audit_log(actor=actor, action="campaign.veto_withdraw", obj=campaign, after={"org": org.code})
 
 
+def check_explanation_submit(actor: User | None, task: ExplanationTask) -> None:
+    """Whether `actor` may submit `task`'s explanation now (qingji/lib/checks.py): the criticised unit's own
+    staff, while it is awaited. The explanations page shows the form exactly when this passes."""
+    from qingji.campaigns.models import ExplanationStatus
+
+    if actor is not None and (not has_capability(actor, "explanation.submit") or actor.org_id != task.org_id):
+        raise PermissionDenied(_("The criticised unit itself submits the explanation."))
+    if task.status != ExplanationStatus.OPEN:
+        raise ValidationError(_("This explanation was already submitted."))
+
+
 @transaction.atomic
 def explanation_submit(*, actor: User | None, task: ExplanationTask, text: str,
                        submitted_on: dt.date) -> ExplanationTask:
     """书面说明: the unit submits its head's written explanation; the task is then done."""
     from qingji.campaigns.models import ExplanationStatus
 
-    if actor is not None and (not has_capability(actor, "explanation.submit") or actor.org_id != task.org_id):
-        raise PermissionDenied(_("The criticised unit itself submits the explanation."))
-    if task.status == ExplanationStatus.SUBMITTED:
-        raise ValidationError(_("This explanation was already submitted."))
+    check_explanation_submit(actor, task)
     if not text.strip():
         raise ValidationError({"text": _("Write the explanation.")})
     task.text, task.submitted_on, task.submitted_by = text.strip(), submitted_on, actor

@@ -23,6 +23,7 @@ from qingji.campaigns.models import Campaign
 from qingji.campaigns.render import bulletin_docx
 from qingji.ledger.models import Case, Source
 from qingji.ledger.selectors import visible_cases
+from qingji.lib.checks import allowed
 from qingji.organisations.selectors import get_visible_org
 from qingji.web.views_helpers import require_capability
 
@@ -195,10 +196,10 @@ def bulletin_download(request: AuthedRequest, code: str, number: int) -> HttpRes
 @login_required
 def explanations(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "campaign.view")
-    tasks = selectors.visible_explanations(request.user)
+    tasks = list(selectors.visible_explanations(request.user))
     return render(request, "campaigns/explanations.html", {
         "tasks": tasks, "today": timezone.localdate(), "form": ExplanationForm(),
-        "can_submit": has_capability(request.user, "explanation.submit")})
+        "submittable": {t.pk for t in tasks if allowed(services.check_explanation_submit, request.user, t)}})
 
 
 @login_required

@@ -159,10 +159,10 @@ class Case(models.Model):
             models.Index(fields=["source"], name="case_source_idx"),
             models.Index(fields=["category"], name="case_category_idx"),
             models.Index(fields=["registered_on"], name="case_registered_idx"),
-            # The reports join status periods, judicial aid and reviews to their cases for these columns only:
-            # read from this narrow index, not from the wide rows (docs/performance.md).
-            models.Index(fields=["id", "handling_org", "registered_on", "source", "deadline", "key_supervision"],
-                         name="case_report_cover_idx"),
+            # The reports join status periods, judicial aid, reviews and the work log to their cases for these
+            # columns only: read from this narrow index, not from the wide rows (docs/performance.md).
+            models.Index(fields=["id", "handling_org", "registered_on", "source", "deadline", "key_supervision",
+                                 "category", *CASE_FLAGS], name="case_report_cover_idx"),
             models.Index(fields=["deadline"], name="case_deadline_idx"),
             models.Index(fields=["key_supervision"], name="case_key_supervision_idx",
                          condition=~Q(key_supervision="")),
@@ -289,7 +289,11 @@ class WorkLogEntry(models.Model):
         verbose_name = _("work log entry")
         verbose_name_plural = _("work log entries")
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["case", "date"], name="worklog_case_date_idx")]
+        indexes = [
+            models.Index(fields=["case", "date"], name="worklog_case_date_idx"),
+            # The summary's checkpoints read the entries dated between a checkpoint and the day asked.
+            models.Index(fields=["date"], name="worklog_date_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date}"

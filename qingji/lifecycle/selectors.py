@@ -12,6 +12,7 @@ from qingji.accounts.models import User
 from qingji.accounts.roles import has_capability
 from qingji.ledger.models import Case
 from qingji.ledger.selectors import visible_cases
+from qingji.lib.checks import allowed
 from qingji.lib.rates import rate
 from qingji.lifecycle import policy
 from qingji.lifecycle.models import (
@@ -19,15 +20,13 @@ from qingji.lifecycle.models import (
     FollowUpResult,
     Proceeding,
     ProceedingState,
-    Reopening,
     SampleCheck,
     Satisfaction,
 )
-from qingji.lifecycle.services import may_decide
 from qingji.organisations.selectors import org_scope_q
 
 if TYPE_CHECKING:
-    from qingji.campaigns.models import Campaign
+    pass
 
 
 def pending_for(user: User) -> list[Proceeding]:
@@ -37,7 +36,7 @@ def pending_for(user: User) -> list[Proceeding]:
         return []
     pending = (Proceeding.objects.filter(state=ProceedingState.PENDING, case__in=visible_cases(user))
                .select_related("case", "case__handling_org", "requested_by").order_by("requested_on", "pk"))
-    return [p for p in pending if p.current_step in steps and may_decide(user, p)]
+    return [p for p in pending if p.current_step in steps and allowed(policy.check_proceeding_decide, user, p)]
 
 
 def get_visible_proceeding(user: User, pk: int) -> Proceeding:
@@ -119,19 +118,3 @@ def sample_check_pass_rates(org_ids: Iterable[int], as_of: dt.date | None = None
     for row in rows:
         result[row["sample_check__unit_id"]] = rate(row["passed"], row["visited"])
     return result
-
-
-def rebounds_by_unit(org_ids: Iterable[int], campaign: "Campaign | None" = None,
-                     as_of: dt.date | None = None) -> dict[int, int]:
-    """重新上访 counted against the unit that closed the case, up to `as_of`, optionally only for
-    the cases of a campaign."""
-    org_ids = list(org_ids)
-    rows = Reopening.objects.filter(closed_by_id__in=org_ids)
-    if as_of is not None:
-        rows = rows.filter(petitioned_on__lte=as_of)
-    if campaign is not None:
-        rows = rows.filter(case__campaign_memberships__campaign=campaign)
-    counts = dict.fromkeys(org_ids, 0)
-    for row in rows.values("closed_by_id").annotate(n=Count("pk")):
-        counts[row["closed_by_id"]] = row["n"]
-    return counts

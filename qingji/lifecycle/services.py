@@ -7,7 +7,7 @@ import math
 import random
 from collections.abc import Sequence
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qingji.accounts.models import User
-from qingji.accounts.roles import has_capability
 from qingji.audit.services import audit_log
 from qingji.ledger.models import CLOSED_STATUSES, Attachment, AttachmentKind, Case, CaseStatus, SettlementMethod
 from qingji.ledger.services import attachment_add, case_transition, require
+from qingji.lib.checks import allowed
 from qingji.lifecycle import policy
 from qingji.lifecycle.models import (
     ClosureMethod,
@@ -85,11 +85,8 @@ def closure_request(
     requested_on: dt.date | None = None,
 ) -> Proceeding:
     """报结: the handling unit asks for the case to be accepted as concluded, with its evidence."""
-    require(actor, "closure.request", case.handling_org)
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    if case.status != CaseStatus.IN_PROGRESS:
-        raise ValidationError(_("Only a case in progress can be put forward for closure (this one is “%(status)s”).")
-                              % {"status": case.get_status_display()})
+    case = Case.objects.select_for_update().select_related("handling_org").get(pk=case.pk)
+    policy.check_closure_request(actor, case, pending=policy.pending_proceeding(case))
     if method not in ClosureMethod.values:
         raise ValidationError({"method": _("Choose how the case was concluded.")})
     if not evidence_files and not evidence:
@@ -111,20 +108,14 @@ def closure_request(
     return proceeding
 
 
-TERMINABLE = (CaseStatus.REGISTERED, CaseStatus.IN_PROGRESS, CaseStatus.CLOSED_UNSETTLED)
-
-
 @transaction.atomic
 def termination_propose(
     *, actor: User | None, case: Case, note: str, evidence_files: Sequence[UploadedFile] = (),
     evidence: Sequence[Attachment] = (), requested_on: dt.date | None = None,
 ) -> Proceeding:
     """终结: the handling unit proposes to terminate the case; the proposal then walks its steps."""
-    require(actor, "termination.propose", case.handling_org)
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    if case.status not in TERMINABLE:
-        raise ValidationError(_("A case that is “%(status)s” cannot be proposed for termination.")
-                              % {"status": case.get_status_display()})
+    case = Case.objects.select_for_update().select_related("handling_org").get(pk=case.pk)
+    policy.check_termination_propose(actor, case, pending=policy.pending_proceeding(case))
     if not note.strip():
         raise ValidationError({"note": _("Give the grounds for termination.")})
     requested_on = _date(requested_on, "requested_on", not_before=case.status_since,
@@ -135,24 +126,6 @@ def termination_propose(
     audit_log(actor=actor, action="lifecycle.termination_propose", obj=case,
               after={"note": note, "evidence": count, "requested_on": requested_on})
     return proceeding
-
-
-def may_decide(user: User, proceeding: Proceeding) -> bool:
-    """Whether `user` may decide the proceeding's current step (the case is in the user's scope)."""
-    step = proceeding.current_step
-    if step is None or not policy.may_act(user, step, proceeding.case.handling_org.kind):
-        return False
-    if policy.STEPS[step].own_unit and user.org_id != proceeding.case.handling_org_id:
-        return False
-    # Four eyes: nobody approves a request they made themselves.
-    return proceeding.requested_by_id != user.pk
-
-
-def may_withdraw(user: User, proceeding: Proceeding) -> bool:
-    """The handling unit's own staff (or whoever made it) may withdraw a request still pending."""
-    capability = "closure.request" if proceeding.kind == ProceedingKind.CLOSURE else "termination.propose"
-    return (proceeding.state == ProceedingState.PENDING and has_capability(user, capability)
-            and (user.org_id == proceeding.case.handling_org_id or user.pk == proceeding.requested_by_id))
 
 
 @transaction.atomic
@@ -168,10 +141,7 @@ def proceeding_decide(
     if locked.current_step != step:
         raise ValidationError(_("Someone else has already decided this step; the request is now “%(state)s”. "
                                 "Reload the page to see it.") % {"state": _state_text(locked)})
-    if actor is not None:
-        require(actor, policy.STEPS[step].capability, case.handling_org)
-        if not may_decide(actor, locked):
-            raise PermissionDenied(_("You may not decide this step."))
+    policy.check_proceeding_decide(actor, locked)
     last = locked.decisions.order_by("-decided_on").values_list("decided_on", flat=True).first()
     decided_on = _date(decided_on, "decided_on", not_before=last or locked.requested_on,
                        not_before_label=_("the previous step"))
@@ -208,12 +178,7 @@ def proceeding_withdraw(*, actor: User | None, proceeding: Proceeding, reason: s
     locked = Proceeding.objects.select_for_update().select_related("case", "case__handling_org").get(
         pk=proceeding.pk)
     case = locked.case
-    capability = "closure.request" if locked.kind == ProceedingKind.CLOSURE else "termination.propose"
-    require(actor, capability, case.handling_org)
-    if locked.state != ProceedingState.PENDING:
-        raise ValidationError(_("This request has already been decided; it can no longer be withdrawn."))
-    if actor is not None and not may_withdraw(actor, locked):
-        raise PermissionDenied(_("Only the unit that made the request may withdraw it."))
+    policy.check_proceeding_withdraw(actor, locked)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the request is withdrawn.")})
     today = timezone.localdate()
@@ -231,17 +196,14 @@ def proceeding_withdraw(*, actor: User | None, proceeding: Proceeding, reason: s
 def _conclude(actor: User | None, proceeding: Proceeding, case: Case, day: dt.date, outcome: str,
               opinion: str) -> None:
     if proceeding.kind == ProceedingKind.CLOSURE:
-        settled = outcome == Outcome.SETTLED
-        method = proceeding.method if settled else ""
+        status: str = CaseStatus.CLOSED_SETTLED if outcome == Outcome.SETTLED else CaseStatus.CLOSED_UNSETTLED
+        method = proceeding.method if status == CaseStatus.CLOSED_SETTLED else ""
         expected: str = CaseStatus.CLOSURE_REQUESTED
     else:
-        settled = policy.termination_counts_as_settled()
-        method, expected = SettlementMethod.TERMINATED, case.status
-    proceeding.outcome = Outcome.SETTLED if settled else Outcome.UNSETTLED
-    case_transition(actor=actor, case=case,
-                    to_status=CaseStatus.CLOSED_SETTLED if settled else CaseStatus.CLOSED_UNSETTLED,
-                    method=method, effective_on=day, note=opinion, expected_status=expected,
-                    action=f"case.{proceeding.kind}_approved")
+        status, method, expected = policy.termination_closes_as(), SettlementMethod.TERMINATED, case.status
+    proceeding.outcome = Outcome.SETTLED if status == CaseStatus.CLOSED_SETTLED else Outcome.UNSETTLED
+    case_transition(actor=actor, case=case, to_status=status, method=method, effective_on=day, note=opinion,
+                    expected_status=expected, action=f"case.{proceeding.kind}_approved")
     schedule_follow_ups(case, day)
 
 
@@ -267,18 +229,14 @@ def case_reopen(
 ) -> Reopening:
     """重新上访: the petitioner petitions again about a closed case; it goes back into progress and the
     rebound counts against the unit that closed it."""
-    require(actor, "case.reopen", case.handling_org)
+    case = Case.objects.select_for_update().select_related("handling_org").get(pk=case.pk)
+    policy.check_case_reopen(actor, case)
     return _reopen(actor, case, petitioned_on, description, channel)
 
 
 def _reopen(actor: User | None, case: Case, petitioned_on: dt.date, description: str, channel: str = "") -> Reopening:
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    if case.status not in CLOSED_STATUSES:
-        raise ValidationError(_("Only a closed case can be reopened (this one is “%(status)s”).")
-                              % {"status": case.get_status_display()})
-    if case.settlement_method == SettlementMethod.TERMINATED:
-        raise ValidationError(_("A terminated case is not handed down again. Record the new petition in the work "
-                                "log: the unit's duty of counselling continues."))
+    """The reopening itself, on a case locked by the caller (a reopening, or a visit that found a new petition)."""
+    policy.check_reopenable(case)
     if not description.strip():
         raise ValidationError({"description": _("Describe the new petition.")})
     petitioned_on = _date(petitioned_on, "petitioned_on", not_before=case.status_since,
@@ -305,12 +263,7 @@ def follow_up_record(
     """Record a follow-up visit. "Petitioned again" reopens the case (unless it was terminated)."""
     locked = FollowUp.objects.select_for_update().select_related("case", "case__handling_org").get(pk=follow_up.pk)
     case = locked.case
-    if locked.sample_check_id:
-        require(actor, "sample_check.manage", case.handling_org)
-    else:
-        require(actor, "followup.record", case.handling_org)
-    if locked.done_on is not None:
-        raise ValidationError(_("This visit has already been recorded."))
+    policy.check_follow_up_record(actor, locked)
     if result not in FollowUpResult.values:
         raise ValidationError({"result": _("Choose the result of the visit.")})
     done_on = _date(done_on, "done_on", not_before=case.closed_on or case.status_since,
@@ -322,10 +275,9 @@ def follow_up_record(
     audit_log(actor=actor, action="lifecycle.follow_up", obj=case,
               after={"done_on": done_on, "result": result, "satisfaction": satisfaction, "note": note,
                      "sample_check": locked.sample_check_id})
-    if (result == FollowUpResult.PETITIONED_AGAIN and case.status in CLOSED_STATUSES
-            and case.settlement_method != SettlementMethod.TERMINATED):
-        _reopen(actor, case, done_on, note or _("Found petitioning again at a follow-up visit."),
-                _("Follow-up visit"))
+    if result == FollowUpResult.PETITIONED_AGAIN and allowed(policy.check_reopenable, case):
+        _reopen(actor, Case.objects.select_for_update().get(pk=case.pk), done_on,
+                note or _("Found petitioning again at a follow-up visit."), _("Follow-up visit"))
     return locked
 
 

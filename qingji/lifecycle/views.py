@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qingji.accounts.http import AuthedRequest
-from qingji.accounts.roles import has_capability
-from qingji.ledger.models import CLOSED_STATUSES, Case, SettlementMethod
+from qingji.ledger.models import Case, SettlementMethod
 from qingji.ledger.selectors import get_visible_case
+from qingji.lib.checks import allowed
 from qingji.lifecycle import forms, policy, selectors, services
 from qingji.lifecycle.models import Proceeding, ProceedingKind, ProceedingState
 from qingji.web.views_helpers import apply_errors, require_capability
@@ -75,7 +75,7 @@ def decide(request: AuthedRequest, pk: int) -> HttpResponse:
     if step is None:
         messages.info(request, _("This request has already been decided."))
         return _to_case(case)
-    if not services.may_decide(request.user, proceeding):
+    if not allowed(policy.check_proceeding_decide, request.user, proceeding):
         raise PermissionDenied
     final_closure = proceeding.kind == ProceedingKind.CLOSURE and proceeding.is_last_step
     form = forms.DecisionForm(request.POST or None, final_closure=final_closure, initial={"step": step})
@@ -105,7 +105,7 @@ def withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
     if proceeding.state != ProceedingState.PENDING:
         messages.info(request, _("This request has already been decided."))
         return _to_case(case)
-    if not services.may_withdraw(request.user, proceeding):
+    if not allowed(policy.check_proceeding_withdraw, request.user, proceeding):
         raise PermissionDenied
     form = forms.WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -224,25 +224,26 @@ def sample_check(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def case_panel(request: AuthedRequest, case: Case) -> dict[str, object]:
     """The lifecycle card on the case page: proceedings, follow-ups, reopenings and the buttons the
-    user may press (only those)."""
+    user may press: those whose service would accept it now (lifecycle/policy.py)."""
     user = request.user
     proceedings = selectors.proceedings_of(case)
     pending = next((p for p in proceedings if p.state == ProceedingState.PENDING), None)
     visits = list(case.follow_ups.filter(sample_check=None).order_by("due_on"))
+    for visit in visits:
+        visit.case = case  # the case page's case, with its unit: the checks read it
+    if pending is not None:
+        pending.case = case
     return {
         "proceedings": [{"p": p, "steps": _step_list(p), "decisions": list(p.decisions.all()),
                          "evidence": list(p.evidence.all())} for p in proceedings],
         "pending": pending,
-        "can_decide": pending is not None and services.may_decide(user, pending),
-        "can_withdraw": pending is not None and services.may_withdraw(user, pending),
-        "can_request_closure": pending is None and case.status == "in_progress"
-        and has_capability(user, "closure.request"),
-        "can_propose_termination": pending is None and case.status in services.TERMINABLE
-        and has_capability(user, "termination.propose"),
-        "can_reopen": case.status in CLOSED_STATUSES and case.settlement_method != SettlementMethod.TERMINATED
-        and has_capability(user, "case.reopen"),
+        "can_decide": pending is not None and allowed(policy.check_proceeding_decide, user, pending),
+        "can_withdraw": pending is not None and allowed(policy.check_proceeding_withdraw, user, pending),
+        "can_request_closure": allowed(policy.check_closure_request, user, case, pending=pending),
+        "can_propose_termination": allowed(policy.check_termination_propose, user, case, pending=pending),
+        "can_reopen": allowed(policy.check_case_reopen, user, case),
         "terminated": case.settlement_method == SettlementMethod.TERMINATED,
-        "visits": visits, "can_record_visit": has_capability(user, "followup.record"),
+        "visits": visits, "recordable": {v.pk for v in visits if allowed(policy.check_follow_up_record, user, v)},
         "reopenings": list(case.reopenings.select_related("closed_by")),
         "today": timezone.localdate(), "step_labels": policy.STEPS,
     }

@@ -2,8 +2,10 @@
 
 `figures(units, campaign, day)` is what the summary counts as of the end of `day`: for every (source,
 handling unit, status, method) the cases, key-supervision cases and overdue cases (`groups`); for every
-(unit, grade) the reviewed matters and those with accountability (`reviews`); for every unit the cases with
-judicial aid and its amount (`aid`). They are read
+(category, unit) the cases and settled cases (`categories`); for every unit the cases carrying each flag
+(`flags`); for every (unit, grade) the reviewed matters and those with accountability (`reviews`); for every
+unit the cases with judicial aid and its amount (`aid`); for every (unit, kind) the work-log entries
+(`work`). The status, category and flag figures come from one grouped query over the periods. They are read
   - from the checkpoint of `day` itself, when there is a valid one;
   - else from the latest valid checkpoint C before `day` plus what changed between C and `day`
     (`_window`): indexed queries over the periods, reviews and aid of that window only;
@@ -16,7 +18,9 @@ checkpoints of every Sunday and every month end up to yesterday.
 A case counts on day D when its period's start, max(valid_from, registered_on), is on or before D and
 the period has not ended by D (valid_to NULL or after D); it is overdue when, besides, its status is
 open and its deadline is before D. A review counts from max(reviewed_on, registered_on), a payment of aid
-from max(date, registered_on); a case counts as aided from its first payment.
+and a work-log entry from max(date, registered_on); a case counts as aided from its first payment. A case's
+category and flags have no history: a case counts with the ones it has now (a change marks the checkpoints
+from its registration stale).
 """
 
 import datetime as dt
@@ -30,7 +34,16 @@ from django.db.models import Count, DateField, Exists, IntegerField, Min, OuterR
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from qingji.ledger.models import OPEN_STATUSES, Case, CaseStatus, JudicialAid, StatusPeriod, UnderlyingMatter
+from qingji.ledger.models import (
+    CASE_FLAGS,
+    OPEN_STATUSES,
+    Case,
+    CaseStatus,
+    JudicialAid,
+    StatusPeriod,
+    UnderlyingMatter,
+    WorkLogEntry,
+)
 from qingji.reports.models import CheckpointState, SummaryCheckpoint
 from qingji.reviews.models import AccountabilityAction, QualityReview
 
@@ -40,8 +53,19 @@ Groups = dict[tuple[str, int, str, str], list[int]]
 Reviews = dict[tuple[int, int], list[int]]
 # handling unit id -> [cases with aid, amount]
 Aid = dict[int, list[Any]]
+# (category id or None, handling unit id) -> [cases, settled cases]
+Categories = dict[tuple[int | None, int], list[int]]
+# handling unit id -> [cases carrying each flag of CASE_FLAGS, in that order]
+Flags = dict[int, list[int]]
+# (handling unit id, work kind) -> [work-log entries]
+Work = dict[tuple[int, str], list[int]]
 
 DIMENSIONS = ("case__source", "case__handling_org_id", "status", "method")
+# The status query also groups by category; the groups and the categories are collapsed from its rows.
+STATUS_DIMENSIONS = (*DIMENSIONS, "case__category_id")
+# Where each grouping's key holds the handling unit (None: the key is the unit).
+UNIT_AT: dict[str, int | None] = {"groups": 1, "reviews": 0, "aid": None, "categories": 1, "flags": None,
+                                  "work": 0}
 # Checkpoints computed in one transaction (writers wait meanwhile; a full rebuild takes several).
 BATCH = 24
 # Scopes of up to this many units are filtered in the window's SQL; larger ones after it.
@@ -53,32 +77,52 @@ def scope_key(campaign: Any) -> str:
 
 
 class Figures:
-    """The three groupings the summary reads, for one scope and day."""
+    """The groupings the summary reads, for one scope and day."""
 
-    def __init__(self, groups: Groups | None = None, reviews: Reviews | None = None, aid: Aid | None = None) -> None:
+    def __init__(self, groups: Groups | None = None, reviews: Reviews | None = None, aid: Aid | None = None,
+                 categories: Categories | None = None, flags: Flags | None = None, work: Work | None = None) -> None:
         self.groups: Groups = groups or {}
         self.reviews: Reviews = reviews or {}
         self.aid: Aid = aid or {}
+        self.categories: Categories = categories or {}
+        self.flags: Flags = flags or {}
+        self.work: Work = work or {}
+
+    def _maps(self) -> dict[str, dict[Any, list[Any]]]:
+        return {"groups": self.groups, "reviews": self.reviews, "aid": self.aid, "categories": self.categories,
+                "flags": self.flags, "work": self.work}
 
     @classmethod
     def load(cls, row: dict[str, Any], units: list[int] | None) -> "Figures":
         wanted = None if units is None else set(units)
-        return cls(
-            {(s, o, st, m): [n, k, ov] for s, o, st, m, n, k, ov in row["groups"] if wanted is None or o in wanted},
-            {(o, g): [n, a] for o, g, n, a in row["reviews"] if wanted is None or o in wanted},
-            {o: [n, Decimal(amount)] for o, n, amount in row["aid"] if wanted is None or o in wanted},
-        )
+        result = cls()
+        for name, target in result._maps().items():
+            at = UNIT_AT[name]
+            for stored in row.get(name, []):
+                if name == "aid":
+                    key, values = stored[0], [stored[1], Decimal(stored[2])]
+                elif name == "flags":
+                    key, values = stored[0], list(stored[1:])
+                else:
+                    width = 4 if name == "groups" else 2
+                    key, values = tuple(stored[:width]), list(stored[width:])
+                if wanted is None or (key if at is None else key[at]) in wanted:
+                    target[key] = values
+        return result
 
     def dump(self) -> dict[str, Any]:
         return {"groups": [[*k, *v] for k, v in self.groups.items()],
                 "reviews": [[*k, *v] for k, v in self.reviews.items()],
                 "aid": [[o, n, str(amount)] for o, (n, amount) in self.aid.items()],
+                "categories": [[*k, *v] for k, v in self.categories.items()],
+                "flags": [[o, *v] for o, v in self.flags.items()],
+                "work": [[*k, *v] for k, v in self.work.items()],
                 "totals": _totals_of(self.groups)}
 
     def add(self, other: "Figures") -> None:
-        pairs: list[tuple[dict[Any, list[Any]], dict[Any, list[Any]]]] = [
-            (self.groups, other.groups), (self.reviews, other.reviews), (self.aid, other.aid)]
-        for target, delta in pairs:
+        mine = self._maps()
+        for name, delta in other._maps().items():
+            target = mine[name]
             for key, values in delta.items():
                 row = target.setdefault(key, [0] * len(values))
                 for i, v in enumerate(values):
@@ -89,9 +133,12 @@ class Figures:
     def only(self, units: list[int] | None) -> "Figures":
         """A copy restricted to these units (None: all), to be added to without touching this one."""
         wanted = None if units is None else set(units)
-        return Figures({k: list(v) for k, v in self.groups.items() if wanted is None or k[1] in wanted},
-                       {k: list(v) for k, v in self.reviews.items() if wanted is None or k[0] in wanted},
-                       {k: list(v) for k, v in self.aid.items() if wanted is None or k in wanted})
+        copies = {}
+        for name, source in self._maps().items():
+            at = UNIT_AT[name]
+            copies[name] = {k: list(v) for k, v in source.items()
+                            if wanted is None or (k if at is None else k[at]) in wanted}
+        return Figures(**copies)
 
 
 def figures(*, units: list[int] | None, campaign: Any, day: dt.date, cases: QuerySet[Case] | None = None,
@@ -130,9 +177,9 @@ def _load(pk: int, only_groups: bool) -> Figures:
     """A checkpoint's figures, decoded once per process: a checkpoint row never changes (a stale one is
     deleted and a new row made, and ids are not reused: PostgreSQL's sequences, SQLite's AUTOINCREMENT), and
     a province's takes ≈0.1 s to decode. Callers get copies (`only`)."""
-    fields = ("groups",) if only_groups else ("groups", "reviews", "aid")
+    fields = ("groups",) if only_groups else ("groups", "reviews", "aid", "categories", "flags", "work")
     row = SummaryCheckpoint.objects.values(*fields).get(pk=pk)
-    return Figures.load({"reviews": [], "aid": [], **row}, None)
+    return Figures.load(row, None)
 
 
 def _valid_through(scope: str) -> dt.date | None:
@@ -179,7 +226,7 @@ def _totals_of(figures: Groups) -> dict[str, list[int]]:
     return totals
 
 
-def _case_q(path: str, units: list[int] | None, campaign: Any, cases: QuerySet[Case] | None) -> Q:
+def case_scope_q(path: str, units: list[int] | None, campaign: Any, cases: QuerySet[Case] | None) -> Q:
     """Rows whose case (at `path`) is in scope. Through the join, not `case IN (SELECT …)` (except for a
     hand-made queryset): SQLite then starts from the few aid or review rows and looks their cases up
     (2 s → 0.07 s for aid at 1,000,000 cases)."""
@@ -197,20 +244,47 @@ def _case_q(path: str, units: list[int] | None, campaign: Any, cases: QuerySet[C
 
 def full_figures(*, units: list[int] | None, campaign: Any, cases: QuerySet[Case] | None, day: dt.date,
                  only_groups: bool = False) -> Figures:
-    """The grouped queries over every period in force, every review and every payment by the end of `day`."""
-    periods = StatusPeriod.objects.filter(_case_q("case", units, campaign, cases))
+    """The grouped queries over every period in force, every review, every payment and every work-log entry by
+    the end of `day`."""
+    periods = StatusPeriod.objects.filter(case_scope_q("case", units, campaign, cases))
     rows = (periods.filter(valid_from__lte=day, case__registered_on__lte=day)
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
-            .values(*DIMENSIONS)
+            .values(*STATUS_DIMENSIONS)
             .annotate(n=Sum(Value(1)), key=Sum(_one(~Q(case__key_supervision=""))),
-                      overdue=Sum(_one(Q(status__in=OPEN_STATUSES, case__deadline__lt=day))))
+                      overdue=Sum(_one(Q(status__in=OPEN_STATUSES, case__deadline__lt=day))),
+                      **{flag: Sum(_one(Q(**{f"case__{flag}": True}))) for flag in CASE_FLAGS})
             .order_by())
-    result = Figures({_dims(r): [r["n"], r["key"], r["overdue"]] for r in rows})
+    result = _status_figures(rows)
     if not only_groups:
-        reviews = QualityReview.objects.filter(_case_q("matter__case", units, campaign, cases))
+        reviews = QualityReview.objects.filter(case_scope_q("matter__case", units, campaign, cases))
         _add_reviews(result, reviews.filter(reviewed_on__lte=day, matter__case__registered_on__lte=day))
-        aid = JudicialAid.objects.filter(_case_q("case", units, campaign, cases))
+        aid = JudicialAid.objects.filter(case_scope_q("case", units, campaign, cases))
         _add_aid(result, aid.filter(date__lte=day, case__registered_on__lte=day))
+        work = WorkLogEntry.objects.filter(case_scope_q("case", units, campaign, cases))
+        _add_work(result, work.filter(date__lte=day, case__registered_on__lte=day))
+    return result
+
+
+def _status_figures(rows: Any) -> Figures:
+    """The status query's rows (by source, unit, status, method and category) as the groups, the categories
+    and the flags. Summed in plain dicts: a province's full count is tens of thousands of rows."""
+    groups: Groups = {}
+    categories: Categories = {}
+    flags: Flags = {}
+    for r in rows:
+        org, n = r["case__handling_org_id"], r["n"]
+        group = groups.setdefault(_dims(r), [0, 0, 0])
+        group[0] += n
+        group[1] += r["key"]
+        group[2] += r["overdue"]
+        category = categories.setdefault((r["case__category_id"], org), [0, 0])
+        category[0] += n
+        category[1] += n if r["status"] == CaseStatus.CLOSED_SETTLED else 0
+        unit = flags.setdefault(org, [0] * len(CASE_FLAGS))
+        for i, flag in enumerate(CASE_FLAGS):
+            unit[i] += r[flag]
+    result = Figures()
+    result.add(Figures(groups, categories=categories, flags=flags))  # drops the rows that came to nothing
     return result
 
 
@@ -228,6 +302,11 @@ def _add_aid(into: Figures, aid: QuerySet[JudicialAid], cases: Count | None = No
     into.add(Figures(aid={r["case__handling_org_id"]: [r["cases"], r["amount"] or Decimal("0")] for r in rows}))
 
 
+def _add_work(into: Figures, work: QuerySet[WorkLogEntry]) -> None:
+    rows = work.values("case__handling_org_id", "kind").annotate(n=Count("id")).order_by()
+    into.add(Figures(work={(r["case__handling_org_id"], r["kind"]): [r["n"]] for r in rows}))
+
+
 def _dims(row: dict[str, Any]) -> tuple[str, int, str, str]:
     return row["case__source"], row["case__handling_org_id"], row["status"], row["method"]
 
@@ -240,13 +319,13 @@ def _window(units: list[int] | None, campaign: Any, since: dt.date, day: dt.date
             only_groups: bool = False) -> Figures:
     """What changed between the end of `since` and the end of `day` (since < day).
 
-    Status: for each period whose contribution can differ, (counts on `day`) − (counts on `since`). Those
-    periods fall in four disjoint sets, each found through an index: started in the window; started before
-    and ended in it; in force throughout but the case registered in it; in force throughout, open, its
-    deadline passed in it. Every other period counts the same on both days.
-    Reviews and aid only ever start counting: those reviewed or paid in the window, and those of cases
-    registered in it; a case aided in the window counts when it had no earlier payment."""
-    periods = StatusPeriod.objects.filter(_case_q("case", units, campaign, None)).annotate(
+    Status (and with it the categories and flags): for each period whose contribution can differ, (counts on
+    `day`) − (counts on `since`). Those periods fall in four disjoint sets, each found through an index:
+    started in the window; started before and ended in it; in force throughout but the case registered in it;
+    in force throughout, open, its deadline passed in it. Every other period counts the same on both days.
+    Reviews, aid and work only ever start counting: those reviewed, paid or dated in the window, and those of
+    cases registered in it; a case aided in the window counts when it had no earlier payment."""
+    periods = StatusPeriod.objects.filter(case_scope_q("case", units, campaign, None)).annotate(
         start=Greatest("valid_from", "case__registered_on", output_field=DateField()))
 
     def in_force(d: dt.date) -> Q:
@@ -254,6 +333,10 @@ def _window(units: list[int] | None, campaign: Any, since: dt.date, day: dt.date
 
     def overdue(d: dt.date) -> Q:
         return in_force(d) & Q(status__in=OPEN_STATUSES, case__deadline__lt=d)
+
+    def change(condition: Q) -> Any:
+        """(periods counted on `day` with `condition`) − (those counted on `since`)."""
+        return Sum(_one(in_force(day) & condition)) - Sum(_one(in_force(since) & condition))
 
     key = ~Q(case__key_supervision="")
     throughout = Q(valid_from__lte=since) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
@@ -265,27 +348,30 @@ def _window(units: list[int] | None, campaign: Any, since: dt.date, day: dt.date
     )
     result = Figures()
     for changed in sets:
-        rows = (periods.filter(changed).values(*DIMENSIONS)
-                .annotate(n=Sum(_one(in_force(day))) - Sum(_one(in_force(since))),
-                          key=Sum(_one(in_force(day) & key)) - Sum(_one(in_force(since) & key)),
-                          overdue=Sum(_one(overdue(day))) - Sum(_one(overdue(since))))
+        rows = (periods.filter(changed).values(*STATUS_DIMENSIONS)
+                .annotate(n=change(Q()), key=change(key),
+                          overdue=Sum(_one(overdue(day))) - Sum(_one(overdue(since))),
+                          **{flag: change(Q(**{f"case__{flag}": True})) for flag in CASE_FLAGS})
                 .order_by())
-        result.add(Figures({_dims(r): [r["n"], r["key"], r["overdue"]] for r in rows}))
+        result.add(_status_figures(rows))
     if only_groups:
         return result
     # The cases registered in the window, as a subquery: SQLite then starts from them, not from every
     # review or payment dated before the window (0.9 s → a few ms for a city at 1,000,000 cases).
     registered = Case.objects.filter(registered_on__gt=since, registered_on__lte=day).values("pk")
-    reviews = QualityReview.objects.filter(_case_q("matter__case", units, campaign, None))
+    reviews = QualityReview.objects.filter(case_scope_q("matter__case", units, campaign, None))
     _add_reviews(result, reviews.filter(reviewed_on__gt=since, reviewed_on__lte=day,
                                         matter__case__registered_on__lte=day))
     _add_reviews(result, reviews.filter(reviewed_on__lte=since, matter__in=UnderlyingMatter.objects.filter(
         case__in=registered).values("pk")))
-    aid = JudicialAid.objects.filter(_case_q("case", units, campaign, None))
+    aid = JudicialAid.objects.filter(case_scope_q("case", units, campaign, None))
     earlier = Exists(JudicialAid.objects.filter(case=OuterRef("case_id"), date__lte=since))
     _add_aid(result, aid.filter(date__gt=since, date__lte=day, case__registered_on__lte=day),
              Count("case", distinct=True, filter=~Q(earlier)))
     _add_aid(result, aid.filter(date__lte=since, case__in=registered))
+    work = WorkLogEntry.objects.filter(case_scope_q("case", units, campaign, None))
+    _add_work(result, work.filter(date__gt=since, date__lte=day, case__registered_on__lte=day))
+    _add_work(result, work.filter(date__lte=since, case__in=registered))
     return result
 
 

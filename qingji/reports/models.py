@@ -7,9 +7,10 @@ the overdue cases as of the end of `day`, for every case (`scope` "all") or for 
 (`scope` "campaign:<id>"). One row a day, its groups as JSON: a province's day is a few thousand
 groups, read whole and filtered to the units in scope in Python.
 
-Database triggers (migration 0001) keep them honest: any change to a status period, to a case's unit,
-source, key supervision, registration date or deadline, to a review, its accountability or its matter, to
-judicial aid, or to a campaign's membership that touches a day at or before the last checkpoint moves
+Database triggers (migrations 0001 and 0002) keep them honest: any change to a status period, to a case's
+unit, source, key supervision, registration date, deadline, category or flags, to a review, its
+accountability or its matter, to judicial aid, to the work log, or to a campaign's membership that touches a
+day at or before the last checkpoint moves
 `CheckpointState.dirty_from` back to that day, and the summary ignores checkpoints from `dirty_from` on
 until `qingji report checkpoints` rebuilds them.
 """
@@ -28,6 +29,12 @@ class SummaryCheckpoint(models.Model):
     reviews = models.JSONField(default=list)
     # [handling unit id, cases with judicial aid, amount as a decimal string]
     aid = models.JSONField(default=list)
+    # [category id or null, handling unit id, cases, settled cases]
+    categories = models.JSONField(default=list)
+    # [handling unit id, cases carrying each flag of ledger.models.CASE_FLAGS in that order]
+    flags = models.JSONField(default=list)
+    # [handling unit id, work kind, work-log entries]
+    work = models.JSONField(default=list)
     # Per handling unit id: [cases, settled cases], for the trends, which read many days.
     totals = models.JSONField(default=dict)
 

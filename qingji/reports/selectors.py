@@ -1,9 +1,11 @@
 """The one summary computation (spec/summary-report.md). The dashboard, the 统计分析 pages, the
 workbook and document renderings, the API and the bulletins all read it, so their figures agree.
 
-Everything is counted by the database: the status figures grouped by (source, unit, status, method) as
-of the end of the day, from a checkpoint and the periods changed since (reports/checkpoints.py) or from
-one grouped query over every period in force; one query for judicial aid and one for reviews.
+Everything is counted by the database: the status figures grouped by (source, unit, status, method), the
+categories and the flags as of the end of the day, from a checkpoint and the periods changed since
+(reports/checkpoints.py) or from one grouped query over every period in force; one query each for judicial
+aid, reviews and the work log. The rebounds and the termination proposals, few rows behind an index, are
+counted directly each time (one query each), so they need no checkpoint to be exact.
 """
 
 import datetime as dt
@@ -13,16 +15,22 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qingji.ledger.models import (
+    CASE_FLAGS,
+    CLOSED_STATUSES,
     OPEN_STATUSES,
     Case,
     CaseStatus,
+    Category,
     SettlementMethod,
     Source,
     StatusPeriod,
+    WorkKind,
 )
 from qingji.lib.rates import rate
+from qingji.lifecycle.models import Proceeding, ProceedingKind, ProceedingState, Reopening
 from qingji.organisations.models import Org
 from qingji.organisations.selectors import org_scope_q
 from qingji.reports import checkpoints
@@ -70,6 +78,7 @@ def summary(*, org: Org | None = None, campaign: "Campaign | None" = None, as_of
     if cases is None and units is None:
         units = unit_ids(org)
     counted = checkpoints.figures(units=units, campaign=campaign, day=as_of, cases=cases)
+    rebounds = _rebounds(units=units, campaign=campaign, cases=cases, as_of=as_of)
     # Collapse once: by (source, status, method) for the totals and the sources, by unit for the units.
     collapsed: dict[tuple[str, str, str], list[int]] = {}
     per_org: dict[int, dict[str, int]] = {}
@@ -90,11 +99,77 @@ def summary(*, org: Org | None = None, campaign: "Campaign | None" = None, as_of
                   "campaign": campaign.code if campaign else None},
     }
     result.update(_totals(groups))
+    result["rebound"] = _rebound(rebounds, result["concluded"])
+    result["terminations"] = _terminations(groups, units=units, campaign=campaign, cases=cases, as_of=as_of)
+    result["work_by_kind"] = _work(counted.work)
     result["by_source"] = _by_source(groups)
-    result["by_org"] = _by_org(per_org)
+    result["by_category"] = _by_category(counted.categories)
+    result["by_org"] = _by_org(per_org, rebounds)
+    result["flags"] = _flags(counted.flags)
     result["aid"] = _aid(counted.aid)
     result["reviews"] = _reviews(counted.reviews)
     return result
+
+
+def _rebounds(*, units: list[int] | None, campaign: Any, cases: QuerySet[Case] | None,
+              as_of: dt.date) -> dict[int, set[int]]:
+    """重新上访 by the end of `as_of` of the report's cases: per unit that closed the case (the rebound counts
+    against it), the cases petitioned about again."""
+    rows = (Reopening.objects.filter(checkpoints.case_scope_q("case", units, campaign, cases),
+                                     petitioned_on__lte=as_of, case__registered_on__lte=as_of)
+            .values_list("closed_by_id", "case_id").distinct().order_by())
+    result: dict[int, set[int]] = {}
+    for unit, case in rows:
+        result.setdefault(unit, set()).add(case)
+    return result
+
+
+def _rebound(rebounds: dict[int, set[int]], concluded: int) -> dict[str, Any]:
+    """The cases petitioned about again, each once whichever units it counts against; a rate of the concluded."""
+    cases = len(set().union(*rebounds.values()))
+    return {"cases": cases, "rate": rate(cases, concluded)}
+
+
+def _terminations(groups: list[dict[str, Any]], *, units: list[int] | None, campaign: Any,
+                  cases: QuerySet[Case] | None, as_of: dt.date) -> dict[str, int]:
+    """Termination proposals by their state at the end of `as_of`. Approved: the cases terminated that day
+    (from the status figures, so a case imported as terminated counts, and approved equals the terminated
+    cases); pending: proposals made by then and not yet decided; returned: those returned by then; proposed:
+    the three together (a proposal withdrawn before its decision is not counted)."""
+    counts = (Proceeding.objects.filter(checkpoints.case_scope_q("case", units, campaign, cases),
+                                        kind=ProceedingKind.TERMINATION, requested_on__lte=as_of,
+                                        case__registered_on__lte=as_of)
+              .aggregate(pending=Count("pk", filter=Q(finished_on__isnull=True) | Q(finished_on__gt=as_of)),
+                         returned=Count("pk", filter=Q(state=ProceedingState.RETURNED, finished_on__lte=as_of))))
+    approved = sum(g["n"] for g in groups
+                   if g["method"] == SettlementMethod.TERMINATED and g["status"] in CLOSED_STATUSES)
+    return {"proposed": approved + counts["pending"] + counts["returned"], "approved": approved,
+            "returned": counts["returned"], "pending": counts["pending"]}
+
+
+def _work(per_unit: dict[tuple[int, str], list[int]]) -> dict[str, int]:
+    counts = dict.fromkeys(WorkKind.values, 0)
+    for (_org, kind), (n,) in per_unit.items():
+        counts[kind] = counts.get(kind, 0) + n
+    return counts
+
+
+def _flags(per_unit: dict[int, list[int]]) -> dict[str, int]:
+    return {flag: sum(counts[i] for counts in per_unit.values()) for i, flag in enumerate(CASE_FLAGS)}
+
+
+def _by_category(per_unit: dict[tuple[int | None, int], list[int]]) -> list[dict[str, Any]]:
+    """Every category with at least one case, in the order of the category list; cases without one last."""
+    totals: dict[int | None, list[int]] = {}
+    for (category, _org), (n, settled) in per_unit.items():
+        row = totals.setdefault(category, [0, 0])
+        row[0] += n
+        row[1] += settled
+    named = [pk for pk in totals if pk is not None]
+    names = list(Category.objects.filter(pk__in=named).values_list("pk", "name")) if named else []
+    order: list[tuple[int | None, str]] = [*names, *([(None, _("No category"))] if None in totals else [])]
+    return [{"category": pk, "label": label, "total": totals[pk][0], "settled": totals[pk][1],
+             "settlement_rate": rate(totals[pk][1], totals[pk][0])} for pk, label in order if totals[pk][0]]
 
 
 def _methods(groups: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -110,12 +185,15 @@ def _totals(groups: list[dict[str, Any]]) -> dict[str, Any]:
 
     total = count(*CaseStatus.values)
     settled = count(CaseStatus.CLOSED_SETTLED)
+    concluded = count(*CLOSED_STATUSES)
     return {
         "total": total,
         "status": {"open": count(*OPEN_STATUSES), "closed_unsettled": count(CaseStatus.CLOSED_UNSETTLED),
                    "closed_settled": settled},
         "settled": settled,
         "settlement_rate": rate(settled, total),
+        "concluded": concluded,
+        "closure_rate": rate(concluded, total),
         "settled_by_method": _methods(groups),
     }
 
@@ -136,12 +214,13 @@ def _by_source(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def _by_org(per_org: dict[int, dict[str, int]]) -> list[dict[str, Any]]:
+def _by_org(per_org: dict[int, dict[str, int]], rebounds: dict[int, set[int]]) -> list[dict[str, Any]]:
     units = Org.objects.filter(pk__in=per_org).values_list("id", "code", "name")
     names = {pk: (code, name) for pk, code, name in units}
     rows: list[dict[str, Any]] = [
         {"org": names[pk][0], "name": names[pk][1], "total": r["total"], "settled": r["settled"],
-         "settlement_rate": rate(r["settled"], r["total"]), "overdue": r["overdue"]}
+         "settlement_rate": rate(r["settled"], r["total"]), "overdue": r["overdue"],
+         "rebound": len(rebounds.get(pk, ()))}
         for pk, r in per_org.items()
     ]
     # By settlement rate (exactly, not the rounded string), highest first, then by code.

@@ -1,6 +1,5 @@
 """统计分析: the summary for the user's scope, with charts, drill-down and downloads."""
 
-import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,14 +16,11 @@ from qingji.accounts.http import AuthedRequest
 from qingji.accounts.models import User
 from qingji.accounts.roles import has_capability
 from qingji.audit.services import audit_log
-from qingji.campaigns.models import Campaign
 from qingji.campaigns.selectors import visible_campaigns
-from qingji.ledger.models import SettlementMethod
+from qingji.ledger.models import SettlementMethod, WorkKind
 from qingji.ledger.selectors import visible_unit_ids
-from qingji.lifecycle.selectors import rebounds_by_unit
-from qingji.organisations.models import Org
 from qingji.reports import charts
-from qingji.reports.render import summary_docx, summary_xlsx
+from qingji.reports.render import flag_label, summary_docx, summary_xlsx
 from qingji.reports.selectors import summary
 from qingji.web.forms import BootstrapMixin
 
@@ -74,9 +70,6 @@ def summary_page(request: AuthedRequest) -> HttpResponse:
                     for m in SettlementMethod.values}
     sources = report["by_source"]
     orgs = report["by_org"]
-    rebounds = _rebounds(report)
-    for row in orgs:
-        row["rebound"] = rebounds.get(row["org"], 0)
     context = {
         "form": form, "report": report, "query": request.GET.urlencode(),
         "links": {
@@ -89,20 +82,16 @@ def summary_page(request: AuthedRequest) -> HttpResponse:
             "orgs": {r["org"]: {"total": link(org=r["org"]), "settled": link(org=r["org"], status="closed_settled"),
                                 "overdue": link(org=r["org"], status="open", deadline="overdue")} for r in orgs},
         },
+        "categories": [{**r, "link": link(category=str(r["category"])) if r["category"] is not None else None,
+                        "settled_link": link(category=str(r["category"]), status="closed_settled")
+                        if r["category"] is not None else None} for r in report["by_category"]],
+        "flags": [{"label": flag_label(f), "count": n, "link": link(flag=f)} for f, n in report["flags"].items()],
+        "work": [{"label": WorkKind(k).label, "count": n} for k, n in report["work_by_kind"].items()],
         "method_chart": charts.method_pie(report, method_links),
         "source_chart": charts.rate_bar(sources, "label", lambda r: link(source=r["source"])),
         "org_chart": charts.rate_bar(orgs, "name", lambda r: link(org=r["org"]), horizontal=True),
     }
     return render(request, "reports/summary.html", context)
-
-
-def _rebounds(report: dict[str, Any]) -> dict[str, int]:
-    """重新上访 counted against each unit in the report, up to its as-of date (lifecycle's count)."""
-    codes = {o.pk: o.code for o in Org.objects.filter(code__in=[r["org"] for r in report["by_org"]])}
-    code = report["scope"]["campaign"]
-    campaign = Campaign.objects.filter(code=code).first() if code else None
-    counts = rebounds_by_unit(codes, campaign=campaign, as_of=dt.date.fromisoformat(report["as_of"]))
-    return {codes[pk]: n for pk, n in counts.items()}
 
 
 @login_required

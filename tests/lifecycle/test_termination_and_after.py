@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from qingji.accounts.roles import Role
 from qingji.ledger.models import CaseStatus
 from qingji.lifecycle.models import FollowUp, ProceedingState
-from qingji.lifecycle.selectors import rebounds_by_unit, sample_check_figures, sample_check_pass_rates
+from qingji.lifecycle.selectors import sample_check_figures, sample_check_pass_rates
 from qingji.lifecycle.services import (
     case_reopen,
     follow_up_record,
@@ -15,6 +15,7 @@ from qingji.lifecycle.services import (
     schedule_follow_ups,
     termination_propose,
 )
+from qingji.reports.selectors import summary
 from tests.conftest import make_user
 from tests.ledger.factories import make_case
 from tests.lifecycle.helpers import START, case_in_progress, days_ago
@@ -92,8 +93,9 @@ def test_a_new_petition_reopens_a_closed_case_and_counts_against_the_unit_that_c
     case.refresh_from_db()
     assert case.status == CaseStatus.IN_PROGRESS and case.closed_on is None
     assert reopening.closed_by == unit and reopening.previous_method == "written_pledge"
-    assert rebounds_by_unit([unit.pk, city["QH-HY-FY"].pk]) == {unit.pk: 1, city["QH-HY-FY"].pk: 0}
-    assert rebounds_by_unit([unit.pk], as_of=days_ago(6)) == {unit.pk: 0}
+    rebounds = {r["org"]: r["rebound"] for r in summary(org=city["QH-ZFW"])["by_org"]}
+    assert rebounds == {unit.code: 1}
+    assert summary(org=city["QH-ZFW"], as_of=days_ago(6))["by_org"][0]["rebound"] == 0
     assert not FollowUp.objects.filter(case=case, done_on=None).exists()  # pending visits lapse
     with pytest.raises(ValidationError):  # an open case cannot be reopened
         case_reopen(actor=users["committee"], case=case, petitioned_on=days_ago(1), description="again")

@@ -1,7 +1,9 @@
 """The summary's checkpoints give exactly the figures of the full count, and go stale when history changes.
 
-Each test builds a random history through the services, builds the checkpoints, then compares the summary
-read through them with the summary counted in full (a hand-made case queryset never uses checkpoints) on
+Each test builds a random history through the services (statuses, categories and flags, work, aid, reviews,
+termination proposals, reopenings), builds the checkpoints, then compares the whole summary read through
+them, the added figures included, with the summary counted in full (a hand-made case queryset never uses
+checkpoints) on
 every month end, Sundays, a leap day, days between checkpoints and days after the last one, on SQLite and
 PostgreSQL. The database triggers are what marks the checkpoints stale; they are tested here by making each
 kind of change the way the application makes it."""
@@ -13,9 +15,24 @@ from decimal import Decimal
 import pytest
 
 from qingji.campaigns.models import Campaign, CampaignCase
-from qingji.ledger.models import AidPayer, Case, CaseStatus, JudicialAid, SettlementMethod, Source
+from qingji.ledger.models import (
+    CASE_FLAGS,
+    AidPayer,
+    Case,
+    CaseStatus,
+    Category,
+    JudicialAid,
+    SettlementMethod,
+    Source,
+    WorkKind,
+    WorkLogEntry,
+)
 from qingji.ledger.selectors import cases_in_org_scope
-from qingji.ledger.services import aid_add, case_record_status, case_update, responsibility_assign
+from qingji.ledger.services import aid_add, case_record_status, case_update, responsibility_assign, work_log_add
+from qingji.lib.checks import allowed
+from qingji.lifecycle import policy
+from qingji.lifecycle.models import Proceeding, Reopening
+from qingji.lifecycle.services import case_reopen, proceeding_decide, termination_propose
 from qingji.organisations.models import Official
 from qingji.reports import checkpoints
 from qingji.reports.models import CheckpointState, SummaryCheckpoint
@@ -36,11 +53,13 @@ PROBES = sorted({
 def _history(city, rng: random.Random, n: int = 30) -> list[Case]:  # type: ignore[no-untyped-def]
     cases = []
     methods = list(SettlementMethod.values)
+    categories = [None, *Category.objects.order_by("pk")[:4]]
     for i in range(n):
         org = city[rng.choice(UNITS)]
         registered = dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(0, 690))
         case = make_case(org, name=f"甲{i}", source=rng.choice(list(Source.values)), registered_on=registered,
-                         key_supervision=rng.choice(["", "", "省委政法委"]))
+                         key_supervision=rng.choice(["", "", "省委政法委"]), category=rng.choice(categories),
+                         flags=[f for f in CASE_FLAGS if rng.random() < 0.25])
         day = registered
         if rng.random() < 0.85:
             day += dt.timedelta(days=rng.randrange(0, 20))
@@ -56,6 +75,12 @@ def _history(city, rng: random.Random, n: int = 30) -> list[Case]:  # type: igno
                 case = case_record_status(actor=None, case=Case.objects.get(pk=case.pk), status=status,
                                           method=rng.choice(methods) if status == CaseStatus.CLOSED_SETTLED else "",
                                           effective_on=day)
+        case = Case.objects.get(pk=case.pk)
+        _lifecycle(case, rng)
+        for _ in range(rng.randrange(0, 4)):  # work, sometimes dated before the registration
+            worked = registered + dt.timedelta(days=rng.randrange(-10, 500))
+            work_log_add(actor=None, case=case, kind=rng.choice(list(WorkKind.values)), content="工作",
+                         date=min(TODAY - dt.timedelta(days=1), worked))
         if rng.random() < 0.4:  # judicial aid, sometimes paid twice
             for _ in range(rng.randrange(1, 3)):
                 paid = registered + dt.timedelta(days=rng.randrange(-5, 500))  # sometimes before registration
@@ -70,6 +95,22 @@ def _history(city, rng: random.Random, n: int = 30) -> list[Case]:  # type: igno
                 accountability_add(actor=None, review=review, kind=AccountabilityKind.WARNING, person="王五")
         cases.append(Case.objects.get(pk=case.pk))
     return cases
+
+
+def _lifecycle(case: Case, rng: random.Random) -> None:
+    """A new petition after some closures; a termination proposal, pending or returned, on some open cases."""
+    last = TODAY - dt.timedelta(days=1)
+    if case.status_since >= last:
+        return
+    later = min(last, case.status_since + dt.timedelta(days=rng.randrange(1, 200)))
+    if case.status in (CaseStatus.CLOSED_SETTLED, CaseStatus.CLOSED_UNSETTLED) and \
+            case.settlement_method != SettlementMethod.TERMINATED and rng.random() < 0.4:
+        case_reopen(actor=None, case=case, petitioned_on=later, description="重新上访")
+    elif allowed(policy.check_termination_propose, None, case, pending=None) and rng.random() < 0.3:
+        proposal = termination_propose(actor=None, case=case, note="穷尽法律程序", requested_on=later)
+        if rng.random() < 0.5:
+            proceeding_decide(actor=None, proceeding=proposal, step="review_panel", approve=False, opinion="退回",
+                              decided_on=min(last, later + dt.timedelta(days=rng.randrange(0, 60))))
 
 
 def _assert_same(city, campaign=None, days=PROBES) -> None:  # type: ignore[no-untyped-def]
@@ -102,7 +143,9 @@ def test_a_refresh_in_several_batches_gives_the_same_checkpoints(city, history, 
 
 def test_the_checkpoints_give_the_figures_of_the_full_count(city, history):
     assert JudicialAid.objects.count() > 10 and QualityReview.objects.count() > 10
-    assert AccountabilityAction.objects.exists()
+    assert AccountabilityAction.objects.exists() and WorkLogEntry.objects.count() > 20
+    assert Reopening.objects.count() > 2 and Proceeding.objects.count() > 2
+    assert Case.objects.filter(category=None).exists() and Case.objects.exclude(category=None).exists()
     made = checkpoints.refresh(today=TODAY)
     days = set(SummaryCheckpoint.objects.filter(scope="all").values_list("day", flat=True))
     assert made["all"] == len(days) > 24
@@ -148,7 +191,8 @@ def test_changes_made_today_leave_the_checkpoints_valid(city, history):
     _assert_same(city, days=[dt.date(2026, 1, 4), dt.date(2026, 1, 9), TODAY])
 
 
-@pytest.mark.parametrize("change", ["handling_org", "source", "key_supervision", "registered_on", "deadline"])
+@pytest.mark.parametrize("change", ["handling_org", "source", "key_supervision", "registered_on", "deadline",
+                                    "category", "group_petition"])
 def test_editing_what_a_case_is_counted_by_marks_checkpoints_stale(city, history, change):
     checkpoints.refresh(today=TODAY)
     case = next(c for c in history if c.registered_on < dt.date(2025, 3, 1) and c.deadline)
@@ -156,7 +200,9 @@ def test_editing_what_a_case_is_counted_by_marks_checkpoints_stale(city, history
              "source": Source.SELF_IDENTIFIED if case.source != Source.SELF_IDENTIFIED else Source.CITY_COMMITTEE,
              "key_supervision": "" if case.key_supervision else "中央政法委",
              "registered_on": case.registered_on - dt.timedelta(days=3),
-             "deadline": case.deadline + dt.timedelta(days=45)}[change]
+             "deadline": case.deadline + dt.timedelta(days=45),
+             "category": Category.objects.exclude(pk=case.category_id).first(),
+             "group_petition": not case.group_petition}[change]
     case_update(actor=None, case=case, expected_version=case.version, **{change: value})
     expected = {"deadline": case.deadline, "registered_on": case.registered_on - dt.timedelta(days=3)}.get(
         change, case.registered_on)
@@ -208,8 +254,9 @@ def test_checkpoints_are_every_sunday_every_month_end_and_yesterday():
 
 
 @pytest.mark.parametrize("change", ["aid added", "aid removed", "review added", "grade corrected",
-                                    "accountability added", "matter moved"])
-def test_a_change_to_aid_or_reviews_marks_checkpoints_stale(city, history, change):
+                                    "accountability added", "matter moved", "work added", "work redated",
+                                    "work removed"])
+def test_a_change_to_aid_reviews_or_work_marks_checkpoints_stale(city, history, change):
     checkpoints.refresh(today=TODAY)
     case = next(c for c in history if c.registered_on < dt.date(2024, 9, 1))
     review = QualityReview.objects.filter(reviewed_on__lt=dt.date(2025, 6, 1)).select_related("matter").first()
@@ -231,6 +278,16 @@ def test_a_change_to_aid_or_reviews_marks_checkpoints_stale(city, history, chang
     elif change == "accountability added":
         accountability_add(actor=None, review=review, kind=AccountabilityKind.NOTICE, person="赵六")
         expected = review.reviewed_on
+    elif change == "work added":
+        work_log_add(actor=None, case=case, kind=WorkKind.HEARING, date=dt.date(2025, 3, 3), content="听证")
+        expected = dt.date(2025, 3, 3)
+    elif change in ("work redated", "work removed"):
+        entry = WorkLogEntry.objects.filter(date__lt=dt.date(2025, 6, 1)).order_by("date").last()
+        expected = entry.date if change == "work removed" else entry.date - dt.timedelta(days=20)
+        if change == "work removed":
+            entry.delete()
+        else:
+            WorkLogEntry.objects.filter(pk=entry.pk).update(date=expected)
     else:
         review.matter.case = next(c for c in history if c.handling_org_id != review.matter.case.handling_org_id)
         review.matter.save()

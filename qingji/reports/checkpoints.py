@@ -120,15 +120,18 @@ class Figures:
                 "totals": _totals_of(self.groups)}
 
     def add(self, other: "Figures") -> None:
+        """Add `other` in. A row is replaced by a new list, never changed in place: copies made by `only` (and
+        the decoded checkpoints they come from) share their rows."""
         mine = self._maps()
         for name, delta in other._maps().items():
             target = mine[name]
             for key, values in delta.items():
-                row = target.setdefault(key, [0] * len(values))
-                for i, v in enumerate(values):
-                    row[i] += v
-                if not any(row):
-                    del target[key]
+                row = target.get(key)
+                total = list(values) if row is None else [a + b for a, b in zip(row, values, strict=True)]
+                if any(total):
+                    target[key] = total
+                else:
+                    target.pop(key, None)
 
     def only(self, units: list[int] | None) -> "Figures":
         """A copy restricted to these units (None: all), to be added to without touching this one."""
@@ -136,8 +139,8 @@ class Figures:
         copies = {}
         for name, source in self._maps().items():
             at = UNIT_AT[name]
-            copies[name] = {k: list(v) for k, v in source.items()
-                            if wanted is None or (k if at is None else k[at]) in wanted}
+            copies[name] = dict(source) if wanted is None else {
+                k: v for k, v in source.items() if (k if at is None else k[at]) in wanted}
         return Figures(**copies)
 
 

@@ -33,6 +33,13 @@ def otp_enrolled(user: "User") -> bool:
     return user.totpdevice_set.filter(confirmed=True).exists()
 
 
+def recovery_codes_left(user: "User") -> int:
+    """The account's unused single-use recovery codes (a used one is deleted)."""
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    return StaticToken.objects.filter(device__user=user).count()
+
+
 def otp_required(user: "User", session: SessionBase) -> bool:
     """Two-factor sign-in is required for the three administrator roles, and for every account that
     enrolled an authenticator from its account page."""

@@ -16,12 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_static.models import StaticToken
 
 from qingji.accounts.http import AuthedRequest
 from qingji.accounts.services import user_set_password
 from qingji.audit.services import client_ip
-from qingji.security.policy import OTP_ENROLLED_KEY, otp_enrolled, otp_required, password_expired
+from qingji.security.policy import OTP_ENROLLED_KEY, otp_enrolled, otp_required, password_expired, recovery_codes_left
 from qingji.security.services import (
     recovery_codes_replace,
     totp_device_confirm,
@@ -59,7 +58,7 @@ def account(request: AuthedRequest) -> HttpResponse:
     context = {
         "has_totp": otp_enrolled(user),
         "otp_mandatory": user.is_admin_role,
-        "codes_left": StaticToken.objects.filter(device__user=user).count(),
+        "codes_left": recovery_codes_left(user),
         "password_changed_at": user.password_changed_at,
     }
     return render(request, "security/account.html", context)

@@ -91,14 +91,3 @@ def petitioner_update(*, actor: User | None, petitioner: Petitioner, **changes: 
     for case in petitioner.cases.all():
         refresh_search_text(case)
     return petitioner
-
-
-def petitioner_similar(*, id_number: str = "", name: str = "", phone: str = "") -> list[Petitioner]:
-    """Existing petitioners that may be the same person (possible 多头信访): same ID number,
-    or same name and phone."""
-    found: list[Petitioner] = []
-    if id_number:
-        found += Petitioner.objects.filter(id_number_digest=digest(normalise_id_number(id_number)))
-    if name and phone:
-        found += Petitioner.objects.filter(name=name.strip(), phone_digest=digest(normalise_phone(phone)))
-    return list({p.pk: p for p in found}.values())

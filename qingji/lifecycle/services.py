@@ -85,7 +85,8 @@ def closure_request(
     requested_on: dt.date | None = None,
 ) -> Proceeding:
     """报结: the handling unit asks for the case to be accepted as concluded, with its evidence."""
-    case = Case.objects.select_for_update().select_related("handling_org").get(pk=case.pk)
+    # The case row is locked; its unit is read with it for the check, and not locked (of="self").
+    case = Case.objects.select_for_update(of=("self",)).select_related("handling_org").get(pk=case.pk)
     policy.check_closure_request(actor, case, pending=policy.pending_proceeding(case))
     if method not in ClosureMethod.values:
         raise ValidationError({"method": _("Choose how the case was concluded.")})
@@ -114,7 +115,7 @@ def termination_propose(
     evidence: Sequence[Attachment] = (), requested_on: dt.date | None = None,
 ) -> Proceeding:
     """终结: the handling unit proposes to terminate the case; the proposal then walks its steps."""
-    case = Case.objects.select_for_update().select_related("handling_org").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("handling_org").get(pk=case.pk)
     policy.check_termination_propose(actor, case, pending=policy.pending_proceeding(case))
     if not note.strip():
         raise ValidationError({"note": _("Give the grounds for termination.")})
@@ -229,7 +230,7 @@ def case_reopen(
 ) -> Reopening:
     """重新上访: the petitioner petitions again about a closed case; it goes back into progress and the
     rebound counts against the unit that closed it."""
-    case = Case.objects.select_for_update().select_related("handling_org").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("handling_org").get(pk=case.pk)
     policy.check_case_reopen(actor, case)
     return _reopen(actor, case, petitioned_on, description, channel)
 

@@ -15,7 +15,7 @@ from qingji.lifecycle.models import ProceedingKind
 
 SOURCE = Path(__file__).resolve().parent.parent / "qingji"
 
-# The values a placeholder of an f-string code can take, by the attribute it reads
+# The values a run-time part of an f-string code can take, by the attribute it reads
 # (f"lifecycle.{locked.kind}_decision": a proceeding's kind). A new dynamic code needs its values here.
 PLACEHOLDERS = {"kind": ProceedingKind.values}
 

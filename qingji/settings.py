@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "qingji.organisations",
+    "qingji.rules",
     "qingji.accounts",
     "qingji.audit",
     "qingji.ledger",

@@ -69,6 +69,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "reminder.respond": frozenset({Role.UNIT_STAFF, Role.UNIT_LEADER}),
     "rectification.issue": frozenset({Role.COMMITTEE_STAFF, Role.COMMITTEE_LEADER, Role.UNIT_LEADER}),
     "supervision.scan": frozenset({Role.COMMITTEE_STAFF}),
+    # Local rules: committee staff and leaders their committee's set, a unit's leader the unit's own.
+    "rules.view": CASE_ROLES,
+    "rules.edit": frozenset({Role.COMMITTEE_STAFF, Role.COMMITTEE_LEADER, Role.UNIT_LEADER}),
 }
 
 

@@ -167,8 +167,10 @@ def _add_routers() -> None:
     """Each part's own endpoints, on the same API (same authentication and error handling)."""
     from qingji.campaigns.api import router as campaigns
     from qingji.lifecycle.api import router as lifecycle
+    from qingji.rules.api import router as rules
 
     api.add_router("/", lifecycle)
+    api.add_router("/", rules)
     api.add_router("/", campaigns)
 
 

@@ -117,6 +117,10 @@ _REGISTRY: tuple[tuple[Area, tuple[tuple[str, Promise], ...]], ...] = (
         ("explanation.require", _("Written explanation required")),
         ("explanation.submit", _("Written explanation submitted")),
     )),
+    (Area("rules", _("Local rules")), (
+        ("rules.set", _("Local rule set")),
+        ("rules.unset", _("Local rule unset")),
+    )),
     (Area("export", _("Reports and exports")), (
         ("report.export", _("Summary report exported")),
         ("export.ledger", _("Ledger exported")),

@@ -61,8 +61,10 @@ class Gender(models.TextChoices):
 
 
 class Category(models.Model):
-    """问题类别: an editable list (the seeds' categories are loaded by the first migration)."""
+    """问题类别: the code a case points to. Which categories are offered, and their labels, are the local rule
+    `categories` (qingji/rules); a code set there gets its row here, named by its first label."""
 
+    code = models.CharField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=50, unique=True)
     position = models.PositiveIntegerField(_("position"), default=100)
     active = models.BooleanField(_("active"), default=True)

@@ -92,7 +92,7 @@ def _change(actor: "User | None", key: str, new: Any, reason: str, org: Org | No
     if (org is None) == (campaign is None):
         raise ValidationError(_("Say whose rules: a unit's or a campaign's."))
     check_rules_edit(actor, org=org, campaign=campaign)
-    owner = {"org": org} if org is not None else {"campaign": campaign}
+    owner: dict[str, Any] = {"org": org} if org is not None else {"campaign": campaign}
     current = RuleValue.objects.select_for_update().filter(**owner, key=key).first()
     old = current.value if current is not None else None
     if new is None and current is None:

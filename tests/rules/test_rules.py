@@ -15,7 +15,7 @@ from qingji.organisations.services import org_create
 from qingji.rules.keys import KEYS
 from qingji.rules.models import RuleChange, RuleValue
 from qingji.rules.selectors import RuleBook, rule
-from qingji.rules.services import rule_set, rule_unset
+from qingji.rules.services import rule_set
 from tests.ledger.factories import make_case
 
 

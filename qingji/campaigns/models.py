@@ -59,6 +59,34 @@ class CampaignCase(models.Model):
         indexes = [models.Index(fields=["case", "campaign"], name="campaign_case_rev_idx")]
 
 
+class GroupRole(models.TextChoices):
+    HEAD = "head", _("Head (组长)")
+    DEPUTY = "deputy", _("Deputy head (副组长)")
+    MEMBER = "member", _("Member (成员)")
+    OFFICE = "office", _("Office (办公室)")
+
+
+class LeadingGroupMember(models.Model):
+    """领导小组: the campaign's leading group and its office, drawn from officials. Its head signs the
+    `leading_group` step of a termination of a case in the campaign (qingji/lifecycle/policy.py)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="leading_group")
+    official = models.ForeignKey("organisations.Official", verbose_name=_("official"), on_delete=models.PROTECT,
+                                 related_name="leading_groups")
+    role = models.CharField(_("role in the group"), max_length=10, choices=GroupRole.choices)
+    duty = models.CharField(_("duty"), max_length=100, blank=True)  # 办公室主任, 联络员 …
+
+    class Meta:
+        verbose_name = _("leading group member")
+        verbose_name_plural = _("leading group members")
+        ordering = ["campaign", "role", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "official"], name="leading_group_once"),
+            models.UniqueConstraint(fields=["campaign"], condition=models.Q(role="head"),
+                                    name="leading_group_one_head"),
+        ]
+
+
 class Cadence(models.TextChoices):
     MONTHLY = "monthly", _("Monthly")
     WEEKLY = "weekly", _("Weekly")

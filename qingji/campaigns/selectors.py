@@ -9,10 +9,10 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from qingji.accounts.models import User
-from qingji.campaigns.models import Bulletin, Campaign, ExplanationTask, Milestone
+from qingji.campaigns.models import Bulletin, Campaign, ExplanationTask, GroupRole, LeadingGroupMember, Milestone
 from qingji.ledger.models import Case
 from qingji.ledger.selectors import visible_cases, visible_unit_ids
-from qingji.organisations.models import Org
+from qingji.organisations.models import Official, Org
 from qingji.organisations.selectors import org_holders_q, org_scope_q, visible_orgs
 
 
@@ -145,3 +145,11 @@ def progress_chart(user: User, campaign: Campaign, as_of: dt.date, units: list[d
                                  "data": [[r["as_of"], float(v) if v is not None else None]
                                           for r, v in zip(reports, rates, strict=True)]})
     return option
+
+
+def leading_group_head(case: Case) -> Official | None:
+    """The head (组长) of the leading group of the campaign the case is in, the latest campaign first; None
+    where the case is in no campaign with a head."""
+    member = (LeadingGroupMember.objects.filter(role=GroupRole.HEAD, campaign__memberships__case=case)
+              .select_related("official__account").order_by("-campaign__starts_on", "-campaign_id").first())
+    return member.official if member is not None else None

@@ -79,8 +79,8 @@ class Command(BaseCommand):
             return
         if action == "history":
             self._json([{"when": c.changed_at.isoformat(), "who": c.changed_by_name or "system",
-                         "owner": c.org.code if c.org else c.campaign.code if c.campaign else "", "key": c.key, "old": c.old, "new": c.new,
-                         "reason": c.reason}
+                         "owner": c.org.code if c.org else c.campaign.code if c.campaign else "", "key": c.key,
+                         "old": c.old, "new": c.new, "reason": c.reason}
                         for c in reversed(rule_history(org, campaign))])
             return
         try:

@@ -15,10 +15,20 @@ from qingji.organisations.models import Org
 from qingji.reports.selectors import summary
 
 
+@pytest.fixture(scope="module")
+def _generated(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The province is generated once for the module, inside a transaction rolled back after its last test
+    (each test runs in a savepoint of it, as usual): generating it took 15 s, once per test before."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield generate(300, seed=3, verbose=False)
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def province(db):  # type: ignore[no-untyped-def]
-    totals = generate(300, seed=3, verbose=False)
-    return totals
+def province(_generated, db):  # type: ignore[no-untyped-def]
+    return _generated
 
 
 def test_the_summary_of_the_generated_province_adds_up(province):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("campaigns/", include("qingji.campaigns.urls")),
     path("supervision/", include("qingji.supervision.urls")),
     path("exchange/", include("qingji.exchange.urls")),
+    path("rules/", include("qingji.rules.urls")),
     path("api/", include("qingji.api.urls")),
     path("security/", include("qingji.security.urls")),
     path("", include("qingji.web.urls")),

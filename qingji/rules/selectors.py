@@ -175,3 +175,18 @@ def rule_history(org: Org | None = None, campaign: "Campaign | None" = None) -> 
     if org is not None:
         return changes.filter(org=org)
     return changes
+
+
+def rule_history_in_force(org: Org | None = None, campaign: "Campaign | None" = None) -> QuerySet[RuleChange]:
+    """The changes of every set the rules in force for `org` (or `campaign`) come from: the unit's own set,
+    its superiors', the committees' whose region holds it, and a campaign's own set with its organiser's."""
+    from qingji.organisations.selectors import org_holders_q
+
+    unit = org if org is not None else campaign.organiser if campaign is not None else None
+    condition = Q(pk__in=[])
+    if unit is not None:
+        condition |= Q(org__isnull=False) & org_holders_q(unit, "org__")
+    if campaign is not None:
+        condition |= Q(campaign=campaign)
+    return (RuleChange.objects.filter(condition).select_related("org", "campaign", "changed_by")
+            .order_by("-changed_at", "-id"))

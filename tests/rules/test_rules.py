@@ -96,17 +96,18 @@ def test_every_change_is_a_version_with_its_reason_and_the_past_is_reproduced(ci
 
 
 @pytest.mark.parametrize(("key", "value", "says"), [
-    ("nosuch", "1", "There is no rule nosuch"),
+    ("nosuch", "1", "没有规则nosuch"),
     ("bulletin.cadence", '"fortnightly"', "weekly, half_monthly, monthly"),
-    ("follow_up.months", "[3, 1]", "increasing order"),
+    ("follow_up.months", "[3, 1]", "递增"),
     ("termination.chains", '{"court": [{"code": "review_panel", "decided_by": "intermediate_court"}]}',
-     "must end with its approving body"),
-    ("campaign.milestones", '[{"month": 1, "rate": 90}, {"month": 2, "rate": 60}]', "cannot be lower"),
-    ("deadline.due_soon_days", "0", "between 1 and 90"),
-    ("termination.requires", '["hearing", "oath"]', "Unknown: oath"),
-    ("deadline.due_soon_days", "{not json", "not JSON"),
+     "必须以审批机关"),
+    ("campaign.milestones", '[{"month": 1, "rate": 90}, {"month": 2, "rate": 60}]', "不能低于"),
+    ("deadline.due_soon_days", "0", "1至90之间的整数"),
+    ("termination.requires", '["hearing", "oath"]', "未知代码：oath"),
+    ("deadline.due_soon_days", "{not json", "不是JSON"),
 ])
 def test_a_bad_key_or_value_is_refused_with_the_reason_and_changes_nothing(city, key, value, says):
+    """The reason is given in the user's language (zh-hans by default)."""
     with pytest.raises(CommandError, match=says):
         call_command("rules", "set", "--org", "QH-ZFW", key, value)
     assert not RuleValue.objects.exists() and not RuleChange.objects.exists()
@@ -171,7 +172,7 @@ def test_a_campaign_sets_only_campaign_keys_and_overrides_its_organiser(city):
     rule_set(actor=None, campaign=campaign, key="bulletin.cadence", value="weekly")
     resolved = RuleBook().resolve("bulletin.cadence", campaign=campaign)
     assert (resolved.value, resolved.source) == ("weekly", "C1")
-    with pytest.raises(ValidationError, match="campaign rules"):
+    with pytest.raises(ValidationError, match="只能设置本活动的规则"):
         rule_set(actor=None, campaign=campaign, key="deadline.due_soon_days", value=3)
 
 

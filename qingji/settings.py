@@ -238,14 +238,8 @@ QINGJI_PII_KEY = envstr("QINGJI_PII_KEY")
 QINGJI_PII_HMAC_KEY = envstr("QINGJI_PII_HMAC_KEY")
 QINGJI_AUDIT_RETENTION_DAYS = max(envint("QINGJI_AUDIT_RETENTION_DAYS", 180), 180)
 
-# Case lifecycle (the seeds' rules as defaults; see qingji/lifecycle/policy.py).
-QINGJI_CLOSURE_STEPS = envlist("QINGJI_CLOSURE_STEPS", ["unit_leader", "committee"])
-QINGJI_TERMINATION_STEPS = envlist("QINGJI_TERMINATION_STEPS",
-                                   ["review_panel", "adjudication_committee", "leading_group", "approving_body"])
-QINGJI_TERMINATION_APPROVER = envstr("QINGJI_TERMINATION_APPROVER", "court:province")  # for courts' cases
-QINGJI_TERMINATION_APPROVER_OTHER = envstr("QINGJI_TERMINATION_APPROVER_OTHER", "committee:province")
-QINGJI_TERMINATION_SETTLED = envbool("QINGJI_TERMINATION_SETTLED", True)
-QINGJI_FOLLOW_UP_MONTHS = [int(m) for m in envlist("QINGJI_FOLLOW_UP_MONTHS", ["1", "3"])]
+# The case lifecycle's rules (closure steps, termination chains, follow-up months …) are local rules, kept as data
+# and edited by the bodies themselves: `qingji rules` and the 地方规则设置 page (qingji/rules), not settings.
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

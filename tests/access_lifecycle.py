@@ -10,6 +10,8 @@ TODAY = str(dt.date.today())
 REQUESTERS = frozenset({"committee", "court", "court_a", "court_b", "police", "outsider", "province", "court_a_lead"})
 PROPOSERS = frozenset({"court", "court_a", "court_b", "police", "outsider", "court_a_lead"})
 CHECKERS = frozenset({"committee", "committee_lead", "province"})
+# Who decides the unit leader's step of a closure of their own unit's case (the world has one in every unit).
+DECIDERS = frozenset({"court_a_lead", "committee_lead"})
 
 
 def _own_code(world, account):  # type: ignore[no-untyped-def]
@@ -68,9 +70,10 @@ ROUTES = [
     Route("lifecycle:termination", PROPOSERS, own_case, foreign_case),
     Route("lifecycle:termination", PROPOSERS, own_case, foreign_case, method="post", data={"note": "依法终结"},
           goes_to=frozenset({"ledger:detail"})),
-    # Only the unit leader of the handling unit decides a closure waiting for the unit's approval.
-    Route("lifecycle:decide", frozenset({"court_a_lead"}), own_proceeding, foreign_proceeding),
-    Route("lifecycle:decide", frozenset({"court_a_lead"}), own_proceeding, foreign_proceeding, method="post",
+    # Only the leader of the handling unit decides a closure waiting for the unit's approval: a court's leader,
+    # and for the city committee's own case the committee's leader (lifecycle/policy.py, check_decider).
+    Route("lifecycle:decide", DECIDERS, own_proceeding, foreign_proceeding),
+    Route("lifecycle:decide", DECIDERS, own_proceeding, foreign_proceeding, method="post",
           data={"step": "unit_leader", "decision": "return", "opinion": "证据不足", "decided_on": TODAY},
           goes_to=frozenset({"ledger:detail"})),
     # The handling unit's own staff withdraw its pending request (committee staff only for the committee's own).
@@ -104,7 +107,7 @@ ROUTES += [
           method="post", json=True, data={"method": "other", "concluded_on": TODAY, "evidence": []}),
     Route("api:propose_termination", PROPOSERS, _api(own_case, "case_id"), _api(foreign_case, "case_id"),
           method="post", json=True, data={"note": "依法终结"}),
-    Route("api:decide", frozenset({"court_a_lead"}), _api(own_proceeding, "proceeding_id"),
+    Route("api:decide", DECIDERS, _api(own_proceeding, "proceeding_id"),
           _api(foreign_proceeding, "proceeding_id"), method="post", json=True,
           data={"step": "unit_leader", "approve": True}),
     Route("api:reopen", REQUESTERS, _api(own_closed_case, "case_id"), _api(foreign_closed_case, "case_id"),

@@ -43,15 +43,23 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "pii.reveal": frozenset({Role.COMMITTEE_STAFF, Role.UNIT_STAFF, Role.UNIT_LEADER}),
     "review.record": frozenset({Role.REVIEWER, Role.COMMITTEE_STAFF}),
     "report.view": CASE_ROLES,
-    # Lifecycle (qingji/lifecycle/policy.py names the step each capability decides).
+    # Lifecycle (qingji/lifecycle/policy.py names the step each capability decides). A step is decided at
+    # one unit (its `decided_by`); the first capability of a step applies where that unit is not a committee,
+    # the `*_committee` or "lifecycle.lead_committee" one where it is.
     "closure.request": frozenset({Role.UNIT_STAFF, Role.UNIT_LEADER, Role.COMMITTEE_STAFF}),
     "closure.approve": frozenset({Role.UNIT_LEADER}),
     "closure.accept": frozenset({Role.COMMITTEE_STAFF, Role.COMMITTEE_LEADER}),
     "termination.propose": frozenset({Role.UNIT_STAFF, Role.UNIT_LEADER}),
     "termination.review_panel": frozenset({Role.UNIT_LEADER, Role.REVIEWER}),
     "termination.adjudication": frozenset({Role.UNIT_LEADER}),
-    "termination.sign_off": frozenset({Role.COMMITTEE_LEADER}),
+    "termination.sign_off": frozenset({Role.UNIT_LEADER}),
+    # The head (组长) of a campaign's leading group signs with their own account, whatever its role.
+    "termination.sign_off_head": CASE_ROLES,
     "termination.approve": frozenset({Role.UNIT_LEADER, Role.UNIT_STAFF}),
+    "termination.approve_committee": frozenset({Role.COMMITTEE_LEADER, Role.COMMITTEE_STAFF}),
+    "termination.unit_review": frozenset({Role.UNIT_LEADER}),
+    "termination.committee_review": frozenset({Role.COMMITTEE_STAFF, Role.COMMITTEE_LEADER}),
+    "lifecycle.lead_committee": frozenset({Role.COMMITTEE_LEADER}),  # a leader's step decided at a committee
     "case.reopen": frozenset({Role.COMMITTEE_STAFF, Role.UNIT_STAFF, Role.UNIT_LEADER}),
     "followup.record": frozenset({Role.COMMITTEE_STAFF, Role.UNIT_STAFF, Role.UNIT_LEADER}),
     "sample_check.manage": frozenset({Role.COMMITTEE_STAFF, Role.COMMITTEE_LEADER}),

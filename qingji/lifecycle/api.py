@@ -8,7 +8,7 @@ from ninja import Router, Schema, Status
 from qingji.accounts.http import AuthedRequest
 from qingji.ledger.models import Attachment, Case
 from qingji.ledger.selectors import get_visible_case
-from qingji.lifecycle import selectors, services
+from qingji.lifecycle import policy, selectors, services
 from qingji.lifecycle.models import Proceeding
 from qingji.web.views_helpers import require_capability
 
@@ -23,13 +23,25 @@ class DecisionOut(Schema):
     decided_by: str | None
 
 
+class StepOut(Schema):
+    code: str
+    label: str
+    decided_by: str
+    unit: str | None  # the code of the deciding unit
+    decider: str  # "合议庭意见 — 清河市中级人民法院"
+    done: bool
+    current: bool
+
+
 class ProceedingOut(Schema):
     id: int
     case_id: int
     kind: str
     state: str
-    steps: list[str]
+    steps: list[StepOut]
     current_step: str | None
+    waiting_for: str | None
+    exhausted: dict[str, str]
     method: str
     concluded_on: dt.date | None
     outcome: str
@@ -45,9 +57,18 @@ class ClosureIn(Schema):
     evidence: list[int]  # ids of attachments already on the case
 
 
+class ExhaustedIn(Schema):
+    """三级终结: the references of the handling, review and re-review decisions."""
+
+    handling: str = ""
+    review: str = ""
+    re_review: str = ""
+
+
 class TerminationIn(Schema):
     note: str
     evidence: list[int] = []
+    exhausted: ExhaustedIn | None = None
 
 
 class DecisionIn(Schema):
@@ -73,9 +94,14 @@ class FollowUpIn(Schema):
 
 
 def _out(p: Proceeding) -> dict[str, Any]:
+    rows = policy.step_rows(p)
+    steps = [{"code": r["code"], "label": str(r["label"]), "decided_by": r["decided_by"],
+              "unit": r["unit"].code if r["unit"] is not None else None, "decider": r["decider"],
+              "done": r["done"], "current": r["current"]} for r in rows]
     return {
-        "id": p.pk, "case_id": p.case_id, "kind": p.kind, "state": p.state, "steps": p.steps,
-        "current_step": p.current_step, "method": p.method, "concluded_on": p.concluded_on, "outcome": p.outcome,
+        "id": p.pk, "case_id": p.case_id, "kind": p.kind, "state": p.state, "steps": steps,
+        "current_step": p.current_step, "waiting_for": policy.waiting_for(p, rows), "exhausted": p.exhausted,
+        "method": p.method, "concluded_on": p.concluded_on, "outcome": p.outcome,
         "requested_on": p.requested_on, "evidence": [a.pk for a in p.evidence.all()],
         "decisions": [{"step": d.step, "decision": d.decision, "opinion": d.opinion, "decided_on": d.decided_on,
                        "decided_by": d.decided_by.username if d.decided_by else None} for d in p.decisions.all()],
@@ -110,8 +136,9 @@ def request_closure(request: AuthedRequest, case_id: int, payload: ClosureIn) ->
 @router.post("/cases/{case_id}/termination", response={201: ProceedingOut}, summary="Propose termination (终结)")
 def propose_termination(request: AuthedRequest, case_id: int, payload: TerminationIn) -> Status:
     case = get_visible_case(request.user, case_id)
-    proceeding = services.termination_propose(actor=request.user, case=case, note=payload.note,
-                                              evidence=_attachments(case, payload.evidence))
+    proceeding = services.termination_propose(
+        actor=request.user, case=case, note=payload.note, evidence=_attachments(case, payload.evidence),
+        exhausted=payload.exhausted.model_dump() if payload.exhausted is not None else None)
     return Status(201, _out(proceeding))
 
 

@@ -11,7 +11,7 @@ from qingji.web.dashboard import Panel, register_panel
 
 
 def approvals_panel(user: User) -> dict[str, Any] | None:
-    if not any(policy.may_act(user, step) for step in policy.STEPS):
+    if not policy.could_decide(user):
         return None
     return {"title": _("Pending approvals"), "pending": selectors.pending_for(user)[:20], "steps": policy.STEPS}
 

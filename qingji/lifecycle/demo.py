@@ -2,7 +2,7 @@
 
 The ledger's demo leaves each case meant to end closed in progress and lists it in PLANNED;
 here each is closed the way a real one would be: the unit asks with the signed pledge, its
-leader approves, the city committee accepts; a termination walks its four steps. Some are
+leader approves, the city committee accepts; a termination walks the chain of its unit's kind. Some are
 left waiting (for the unit leader, the committee, the leading group), one settled case is
 petitioned about again, and the committee checks a sample of one court's closures.
 """
@@ -42,13 +42,13 @@ def load() -> None:
     today = timezone.localdate()
     accounts = {u.username: u for u in User.objects.filter(username__in=["committee", "committee_lead",
                                                                          "court_a_lead", "high_court"])}
-    committee, leader = accounts.get("committee"), accounts.get("committee_lead")
+    committee = accounts.get("committee")
     cases = Case.objects.in_bulk([pk for pk, *_ in ledger_demo.PLANNED])
     waiting_for_unit = True
     for pk, status, method, closed in ledger_demo.PLANNED:
         case = cases[pk]
         if method == SettlementMethod.TERMINATED:
-            _terminate(case, closed, leader, accounts.get("high_court"))
+            _terminate(case, closed, accounts.get("high_court"))
             continue
         proceeding = closure_request(
             actor=None, case=case, method=method or SettlementMethod.OTHER, concluded_on=closed - dt.timedelta(days=6),
@@ -71,20 +71,25 @@ def load() -> None:
     _sample_check(today, committee)
 
 
-def _terminate(case: Case, closed: dt.date, leader: User | None, high_court: User | None) -> None:
+OPINIONS = {
+    "review_panel": "合议庭经审查认为符合终结条件。", "adjudication_committee": "审判委员会讨论决定同意终结。",
+    "leading_group": "同意，报省高级人民法院审批。", "unit_review": "经局党委会研究，同意报请终结。",
+    "committee_review": "经审查，同意报省委政法委审批。", "approving_body": "经审查，批准终结。",
+}
+
+
+def _terminate(case: Case, closed: dt.date, high_court: User | None) -> None:
+    """The proposal walks the chain of its unit's kind (termination.chains); the high court's approval of a
+    court's case is its account's, the other steps are entered as found (the demo has no account there)."""
     proceeding = termination_propose(
         actor=None, case=case, requested_on=closed - dt.timedelta(days=12), evidence_files=[_evidence("终结报告.pdf")],
         note="原审认定事实清楚、适用法律正确，已穷尽法律程序并进行公开听证，信访人诉求无理，申请依法终结。")
-    for days, step, actor, opinion in ((9, "review_panel", None, "合议庭经审查认为符合终结条件。"),
-                                       (6, "adjudication_committee", None, "审判委员会讨论决定同意终结。"),
-                                       (3, "leading_group", leader, "同意，报省高级人民法院审批。"
-                                        if case.handling_org.kind == "court" else "同意，报省委政法委审批。"),
-                                       # The demo has accounts in the high court only; the provincial
-                                       # committee's approvals of other units' cases are entered as found.
-                                       (0, "approving_body", high_court if case.handling_org.kind == "court"
-                                        else None, "经审查，批准终结。")):
+    codes = proceeding.step_codes
+    for index, step in enumerate(codes):
+        actor = high_court if step == "approving_body" and case.handling_org.kind == "court" else None
         proceeding = proceeding_decide(actor=actor, proceeding=proceeding, step=step, approve=True,
-                                       decided_on=closed - dt.timedelta(days=days), opinion=opinion)
+                                       decided_on=closed - dt.timedelta(days=3 * (len(codes) - 1 - index)),
+                                       opinion=OPINIONS.get(step, "同意。"))
 
 
 def _follow_ups(today: dt.date) -> None:
@@ -105,7 +110,7 @@ def _pending_termination(today: dt.date) -> None:
     proceeding = termination_propose(actor=None, case=case, requested_on=today - dt.timedelta(days=6),
                                      evidence_files=[_evidence("终结报告.pdf")],
                                      note="再审维持原判，信访人仍坚持无理诉求，申请依法终结。")
-    for days, step in ((4, "review_panel"), (2, "adjudication_committee")):
+    for days, step in zip((4, 2), proceeding.step_codes[:2], strict=True):
         proceeding = proceeding_decide(actor=None, proceeding=proceeding, step=step, approve=True,
                                        decided_on=today - dt.timedelta(days=days), opinion="同意终结。")
 

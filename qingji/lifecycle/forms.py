@@ -56,7 +56,28 @@ class TerminationForm(BootstrapMixin, EvidenceMixin):
     note = forms.CharField(label=_("Grounds for termination"), widget=forms.Textarea(attrs={"rows": 4}),
                            help_text=_("The matter has been handled according to law and reviewed; state why "
                                        "the petition should be terminated."))
-    field_order = ["note", "evidence_files", "evidence"]
+    # 三级终结: asked where the unit's termination.requires holds "exhausted".
+    handling_ref = forms.CharField(label=_("Reference of the handling decision (处理意见书)"), max_length=100,
+                                   required=False)
+    review_ref = forms.CharField(label=_("Reference of the review decision (复查意见书)"), max_length=100,
+                                 required=False)
+    re_review_ref = forms.CharField(label=_("Reference of the re-review decision (复核意见书)"), max_length=100,
+                                    required=False)
+    field_order = ["note", "handling_ref", "review_ref", "re_review_ref", "evidence_files", "evidence"]
+
+    def __init__(self, *args: Any, exhausted: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not exhausted:
+            for name in ("handling_ref", "review_ref", "re_review_ref"):
+                del self.fields[name]
+
+    def exhausted(self) -> dict[str, str] | None:
+        """The references of the three decisions, where the form asks for them."""
+        if "handling_ref" not in self.fields:
+            return None
+        data = self.cleaned_data
+        return {"handling": data.get("handling_ref", ""), "review": data.get("review_ref", ""),
+                "re_review": data.get("re_review_ref", "")}
 
 
 class DecisionForm(BootstrapMixin, forms.Form):

@@ -6,6 +6,8 @@ steps (policy.py); each decision is a `ProceedingStep` row. The case's status on
 through the ledger's `case_transition`, so status periods and the audit log stay right.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -41,12 +43,15 @@ class Proceeding(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=ProceedingKind.choices)
     state = models.CharField(_("state"), max_length=20, choices=ProceedingState.choices,
                              default=ProceedingState.PENDING)
-    # The steps in force when the proceeding began (policy may change later; this one keeps its own).
+    # The steps in force when the proceeding began, each `{code, decided_by, unit}` with the id of the unit that
+    # decides it (the rules may change later; this one keeps its own chain).
     steps = models.JSONField(default=list)
     step_index = models.PositiveSmallIntegerField(default=0)
     method = models.CharField(_("settlement method"), max_length=20, blank=True)
     concluded_on = models.DateField(_("concluded on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # 三级终结: the references of the handling, review and re-review decisions, where the proposer gives them.
+    exhausted = models.JSONField(_("handling, review and re-review"), default=dict, blank=True)
     evidence = models.ManyToManyField("ledger.Attachment", blank=True, related_name="+", verbose_name=_("evidence"))
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -69,10 +74,21 @@ class Proceeding(models.Model):
         return f"{self.get_kind_display()} {self.case_id}"
 
     @property
-    def current_step(self) -> str | None:
+    def current(self) -> dict[str, Any] | None:
+        """The step waiting for a decision: `{code, decided_by, unit}`."""
         if self.state != ProceedingState.PENDING or self.step_index >= len(self.steps):
             return None
-        return self.steps[self.step_index]
+        step: dict[str, Any] = self.steps[self.step_index]
+        return step
+
+    @property
+    def current_step(self) -> str | None:
+        current = self.current
+        return str(current["code"]) if current is not None else None
+
+    @property
+    def step_codes(self) -> list[str]:
+        return [str(s["code"]) for s in self.steps]
 
     @property
     def is_last_step(self) -> bool:

@@ -30,13 +30,15 @@ if TYPE_CHECKING:
 
 
 def pending_for(user: User) -> list[Proceeding]:
-    """Closure requests and termination proposals whose current step `user` may decide."""
-    steps = [name for name in policy.STEPS if policy.may_act(user, name)]
-    if not steps:
+    """Closure requests and termination proposals whose current step `user` decides: steps decided at the
+    user's unit, and the leading-group steps (which a campaign's head may sign), each asked of the policy."""
+    if user.org_id is None or not policy.could_decide(user):
         return []
     pending = (Proceeding.objects.filter(state=ProceedingState.PENDING, case__in=visible_cases(user))
                .select_related("case", "case__handling_org", "requested_by").order_by("requested_on", "pk"))
-    return [p for p in pending if p.current_step in steps and allowed(policy.check_proceeding_decide, user, p)]
+    mine = [p for p in pending if p.current is not None
+            and (p.current.get("unit") == user.org_id or p.current["code"] == "leading_group")]
+    return [p for p in mine if allowed(policy.check_proceeding_decide, user, p)]
 
 
 def get_visible_proceeding(user: User, pk: int) -> Proceeding:

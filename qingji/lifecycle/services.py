@@ -5,7 +5,8 @@ import calendar
 import datetime as dt
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -64,10 +65,12 @@ def _attach_evidence(actor: User | None, case: Case, proceeding: Proceeding,
     return len(stored) + len(chosen)
 
 
-def _start(actor: User | None, case: Case, kind: str, steps: list[str], *, requested_on: dt.date,
-           method: str = "", concluded_on: dt.date | None = None, note: str = "") -> Proceeding:
+def _start(actor: User | None, case: Case, kind: str, steps: list[dict[str, Any]], *, requested_on: dt.date,
+           method: str = "", concluded_on: dt.date | None = None, note: str = "",
+           exhausted: dict[str, str] | None = None) -> Proceeding:
     proceeding = Proceeding(case=case, kind=kind, steps=steps, method=method, concluded_on=concluded_on,
-                            note=note.strip(), requested_by=actor, requested_on=requested_on)
+                            note=note.strip(), requested_by=actor, requested_on=requested_on,
+                            exhausted=exhausted or {})
     try:
         with transaction.atomic():
             proceeding.save()
@@ -97,7 +100,7 @@ def closure_request(
                          not_before_label=_("the registration"))
     requested_on = _date(requested_on, "requested_on", not_before=max(case.status_since, concluded_on),
                          not_before_label=_("the conclusion or the current status"))
-    proceeding = _start(actor, case, ProceedingKind.CLOSURE, policy.closure_steps(), requested_on=requested_on,
+    proceeding = _start(actor, case, ProceedingKind.CLOSURE, policy.closure_steps(case), requested_on=requested_on,
                         method=method, concluded_on=concluded_on, note=note)
     count = _attach_evidence(actor, case, proceeding, evidence_files, evidence,
                              AttachmentKind.PLEDGE if method == ClosureMethod.WRITTEN_PLEDGE
@@ -113,19 +116,25 @@ def closure_request(
 def termination_propose(
     *, actor: User | None, case: Case, note: str, evidence_files: Sequence[UploadedFile] = (),
     evidence: Sequence[Attachment] = (), requested_on: dt.date | None = None,
+    exhausted: Mapping[str, str] | None = None,
 ) -> Proceeding:
-    """终结: the handling unit proposes to terminate the case; the proposal then walks its steps."""
+    """终结: the handling unit proposes to terminate the case; the proposal then walks the chain of its unit's
+    kind, each step with the unit that decides it, kept as they are now. `exhausted` gives the references of
+    the handling, review and re-review decisions (三级终结), which `termination.requires` may ask for."""
     case = Case.objects.select_for_update(of=("self",)).select_related("handling_org").get(pk=case.pk)
-    policy.check_termination_propose(actor, case, pending=policy.pending_proceeding(case))
+    given = _exhausted(exhausted)
+    policy.check_termination_propose(actor, case, pending=policy.pending_proceeding(case), exhausted=given)
     if not note.strip():
         raise ValidationError({"note": _("Give the grounds for termination.")})
     requested_on = _date(requested_on, "requested_on", not_before=case.status_since,
                          not_before_label=_("the current status"))
-    proceeding = _start(actor, case, ProceedingKind.TERMINATION, policy.termination_steps(),
-                        requested_on=requested_on, note=note)
+    steps = policy.termination_steps(case)
+    proceeding = _start(actor, case, ProceedingKind.TERMINATION, steps, requested_on=requested_on, note=note,
+                        exhausted={k: v for k, v in given.items() if v})
     count = _attach_evidence(actor, case, proceeding, evidence_files, evidence, AttachmentKind.DECISION)
     audit_log(actor=actor, action="lifecycle.termination_propose", obj=case,
-              after={"note": note, "evidence": count, "requested_on": requested_on})
+              after={"note": note, "evidence": count, "requested_on": requested_on,
+                     "steps": steps, "exhausted": proceeding.exhausted})
     return proceeding
 
 
@@ -201,7 +210,7 @@ def _conclude(actor: User | None, proceeding: Proceeding, case: Case, day: dt.da
         method = proceeding.method if status == CaseStatus.CLOSED_SETTLED else ""
         expected: str = CaseStatus.CLOSURE_REQUESTED
     else:
-        status, method, expected = policy.termination_closes_as(), SettlementMethod.TERMINATED, case.status
+        status, method, expected = policy.termination_closes_as(case), SettlementMethod.TERMINATED, case.status
     proceeding.outcome = Outcome.SETTLED if status == CaseStatus.CLOSED_SETTLED else Outcome.UNSETTLED
     case_transition(actor=actor, case=case, to_status=status, method=method, effective_on=day, note=opinion,
                     expected_status=expected, action=f"case.{proceeding.kind}_approved")
@@ -209,18 +218,29 @@ def _conclude(actor: User | None, proceeding: Proceeding, case: Case, day: dt.da
 
 
 def schedule_follow_ups(case: Case, closed_on: dt.date) -> list[FollowUp]:
-    """回访 after closure: one visit per configured month offset (defaults 1 and 3 months)."""
-    wanted = [add_months(closed_on, m) for m in policy.follow_up_months()]
+    """回访 after closure: one visit per month of `follow_up.months` of the case's unit (defaults 1 and 3)."""
+    wanted = [add_months(closed_on, m) for m in policy.follow_up_months(case.handling_org)]
     existing = set(FollowUp.objects.filter(case=case, sample_check=None, due_on__in=wanted)
                    .values_list("due_on", flat=True))
     return FollowUp.objects.bulk_create(FollowUp(case=case, due_on=d) for d in wanted if d not in existing)
 
 
 def _state_text(proceeding: Proceeding) -> str:
-    step = proceeding.current_step
-    if step is not None:
-        return str(_("waiting for: %(step)s") % {"step": policy.STEPS[step].label})
-    return str(proceeding.get_state_display())
+    return policy.waiting_for(proceeding) or str(proceeding.get_state_display())
+
+
+def _exhausted(given: Mapping[str, str] | None) -> dict[str, str]:
+    """The three references of 三级终结 as given (each trimmed; an unknown part or an over-long one refused)."""
+    if not given:
+        return {}
+    unknown = sorted(set(given) - set(policy.EXHAUSTED_PARTS))
+    if unknown:
+        raise ValidationError({"exhausted": _("Unknown parts: %(parts)s. Give %(known)s.")
+                               % {"parts": ", ".join(unknown), "known": ", ".join(policy.EXHAUSTED_PARTS)}})
+    cleaned = {part: str(given.get(part) or "").strip() for part in policy.EXHAUSTED_PARTS}
+    if any(len(ref) > 100 for ref in cleaned.values()):
+        raise ValidationError({"exhausted": _("A reference is at most 100 characters.")})
+    return cleaned
 
 
 @transaction.atomic

@@ -1,6 +1,8 @@
 """Pages of the case lifecycle: closure, termination, decisions, reopening, follow-ups, sample checks."""
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +18,7 @@ from qingji.ledger.selectors import get_visible_case
 from qingji.lib.checks import allowed
 from qingji.lifecycle import forms, policy, selectors, services
 from qingji.lifecycle.models import Proceeding, ProceedingKind, ProceedingState
+from qingji.organisations.models import Org
 from qingji.web.views_helpers import apply_errors, require_capability
 
 
@@ -43,19 +46,21 @@ def closure(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "lifecycle/form.html", {
         "case": case, "form": form, "multipart": True, "title": _("Request closure"),
         "intro": _("Say how the case was concluded and attach the evidence. The request goes to: %(steps)s.")
-        % {"steps": "→".join(str(policy.STEPS[s].actor) for s in policy.closure_steps())}})
+        % {"steps": _chain_text(case, policy.closure_steps)}})
 
 
 @login_required
 def termination(request: AuthedRequest, pk: int) -> HttpResponse:
     case = get_visible_case(request.user, pk)
     require_capability(request, "termination.propose")
-    form = forms.TerminationForm(request.POST or None, request.FILES or None, case=case)
+    form = forms.TerminationForm(request.POST or None, request.FILES or None, case=case,
+                                 exhausted="exhausted" in policy.termination_requires(case.handling_org))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.termination_propose(actor=request.user, case=case, note=data["note"],
-                                         evidence_files=data["evidence_files"], evidence=list(data["evidence"]))
+                                         evidence_files=data["evidence_files"], evidence=list(data["evidence"]),
+                                         exhausted=form.exhausted())
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -64,7 +69,7 @@ def termination(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "lifecycle/form.html", {
         "case": case, "form": form, "multipart": True, "title": _("Propose termination"),
         "intro": _("The proposal goes through: %(steps)s. A rejection at any step returns it with reasons.")
-        % {"steps": "→".join(str(policy.STEPS[s].label) for s in policy.termination_steps())}})
+        % {"steps": _chain_text(case, policy.termination_steps)}})
 
 
 @login_required
@@ -122,11 +127,18 @@ def withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
         "intro": _("A withdrawn closure request puts the case back in progress.")})
 
 
-def _step_list(proceeding: Proceeding) -> list[dict[str, object]]:
-    return [{"label": policy.STEPS[name].label, "actor": policy.STEPS[name].actor,
-             "done": i < proceeding.step_index, "current": i == proceeding.step_index
-             and proceeding.state == ProceedingState.PENDING}
-            for i, name in enumerate(proceeding.steps)]
+def _step_list(proceeding: Proceeding) -> list[dict[str, Any]]:
+    return policy.step_rows(proceeding)
+
+
+def _chain_text(case: Case, steps_of: Callable[[Case], list[dict[str, Any]]]) -> str:
+    """The steps a request of this case would go through, each with its deciding unit; or why none can start."""
+    try:
+        steps = steps_of(case)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    units = Org.objects.in_bulk([s["unit"] for s in steps])
+    return " → ".join(f"{policy.STEPS[s['code']].label} — {units[s['unit']].name}" for s in steps)
 
 
 @login_required
@@ -222,6 +234,12 @@ def sample_check(request: AuthedRequest, pk: int) -> HttpResponse:
         "check": check, "items": items, "figures": selectors.sample_check_figures([check])[check.pk]})
 
 
+def _proceeding_item(proceeding: Proceeding, case: Case) -> dict[str, Any]:
+    rows = policy.step_rows(proceeding, case)
+    return {"p": proceeding, "steps": rows, "waiting": policy.waiting_for(proceeding, rows),
+            "decisions": list(proceeding.decisions.all()), "evidence": list(proceeding.evidence.all())}
+
+
 def case_panel(request: AuthedRequest, case: Case) -> dict[str, object]:
     """The lifecycle card on the case page: proceedings, follow-ups, reopenings and the buttons the
     user may press: those whose service would accept it now (lifecycle/policy.py)."""
@@ -234,8 +252,7 @@ def case_panel(request: AuthedRequest, case: Case) -> dict[str, object]:
     if pending is not None:
         pending.case = case
     return {
-        "proceedings": [{"p": p, "steps": _step_list(p), "decisions": list(p.decisions.all()),
-                         "evidence": list(p.evidence.all())} for p in proceedings],
+        "proceedings": [_proceeding_item(p, case) for p in proceedings],
         "pending": pending,
         "can_decide": pending is not None and allowed(policy.check_proceeding_decide, user, pending),
         "can_withdraw": pending is not None and allowed(policy.check_proceeding_withdraw, user, pending),

@@ -4,7 +4,10 @@ import datetime as dt
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from qingji.ledger.models import CaseStatus
+from qingji.accounts.roles import Role
+from qingji.ledger.models import CaseStatus, WorkKind
+from qingji.ledger.services import work_log_add
+from tests.conftest import make_user
 from tests.ledger.factories import make_case
 from tests.world_ledger import PDF
 
@@ -21,3 +24,25 @@ def case_in_progress(unit, **kwargs):  # type: ignore[no-untyped-def]
 
 def days_ago(n: int) -> dt.date:
     return dt.date.today() - dt.timedelta(days=n)
+
+
+def with_hearing(case, day: dt.date | None = None):  # type: ignore[no-untyped-def]
+    """A public hearing (公开听证) in the case's work log: what the default `termination.requires` asks."""
+    work_log_add(actor=None, case=case, kind=WorkKind.HEARING, date=day or START + dt.timedelta(days=30),
+                 content="组织公开听证，听证员一致认为原处理正确", participants="人大代表、政协委员、律师")
+    return case
+
+
+def terminable(unit, **kwargs):  # type: ignore[no-untyped-def]
+    """A case in progress with a leader in charge and a public hearing: it may be proposed for termination."""
+    return with_hearing(case_in_progress(unit, **kwargs))
+
+
+def chain_accounts(city):  # type: ignore[no-untyped-def]
+    """The accounts the chains need beyond the demo's: the intermediate court's president, the police
+    chief, the city committee's leader is the demo's committee_lead, the provincial committee's staff."""
+    return {
+        "zy_president": make_user("zy_president", city["QH-ZY"], Role.UNIT_LEADER, "吴正平"),
+        "police_lead": make_user("police_lead", city["QH-GAJ"], Role.UNIT_LEADER, "孔庆祥"),
+        "province_lead": make_user("province_lead", city["JC-ZFW"], Role.COMMITTEE_LEADER, "省委政法委领导"),
+    }

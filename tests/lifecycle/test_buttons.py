@@ -24,9 +24,10 @@ from qingji.lifecycle.services import (
     schedule_follow_ups,
     termination_propose,
 )
+from qingji.rules.services import rule_set
 from tests.campaigns.helpers import make_campaign
 from tests.ledger.factories import make_case
-from tests.lifecycle.helpers import START, case_in_progress, days_ago, pledge
+from tests.lifecycle.helpers import START, case_in_progress, days_ago, pledge, terminable
 
 ACCOUNTS = ["court_a", "court_a_lead", "court_b", "court", "committee", "committee_lead", "reviewer", "high_court",
             "police", "outsider"]
@@ -60,14 +61,15 @@ def _cases(users, city):  # type: ignore[no-untyped-def]
                             requested_on=days_ago(9), evidence_files=[pledge()])
     proceeding_decide(actor=users["court_a_lead"], proceeding=asked, step="unit_leader", approve=True,
                       decided_on=days_ago(8))
-    terminating = case_in_progress(qy, name="终结中")
+    terminating = terminable(qy, name="终结中")
     termination_propose(actor=users["court_a"], case=terminating, note="穷尽法律程序", requested_on=days_ago(9))
     settled = make_case(qy, name="已息", registered_on=START, status=CaseStatus.CLOSED_SETTLED,
                         method=SettlementMethod.WRITTEN_PLEDGE, closed_on=days_ago(100))
     schedule_follow_ups(settled, settled.closed_on)
     return {
         "registered": make_case(qy, name="登记", registered_on=START),
-        "in progress": case_in_progress(qy, name="办理"),
+        "in progress": terminable(qy, name="办理"),
+        "in progress, no hearing": case_in_progress(qy, name="未听证"),
         "closure at the unit leader": closure_asked,
         "closure at the committee": at_committee,
         "termination proposed": terminating,
@@ -119,8 +121,9 @@ def test_each_case_page_offers_exactly_the_lifecycle_actions_its_services_accept
     assert offered_somewhere == {"closure", "termination", "reopen", "decide", "withdraw", "visit"}
 
 
-def test_a_terminated_case_is_not_proposed_for_termination_again(client, users, city, settings):
-    settings.QINGJI_TERMINATION_SETTLED = False  # a terminated case is then closed unsettled, like an open one
+def test_a_terminated_case_is_not_proposed_for_termination_again(client, users, city):
+    # A terminated case is then closed unsettled, like an open one.
+    rule_set(actor=None, org=city["QH-ZFW"], key="termination.counts_as_settled", value=False)
     case = make_case(city["QH-QY-FY"], registered_on=START, status=CaseStatus.CLOSED_UNSETTLED,
                      method=SettlementMethod.TERMINATED, closed_on=days_ago(30))
     assert case.settlement_method == SettlementMethod.TERMINATED

@@ -9,6 +9,7 @@ from qingji.lifecycle.models import FollowUp, ProceedingState
 from qingji.lifecycle.selectors import pending_for
 from qingji.lifecycle.services import add_months, closure_request, proceeding_decide, proceeding_withdraw
 from qingji.reports.selectors import summary
+from qingji.rules.services import rule_set
 from tests.lifecycle.helpers import case_in_progress, days_ago, pledge
 
 
@@ -130,8 +131,8 @@ def test_a_case_already_under_a_request_cannot_get_a_second_one(users, requested
     assert list(case.proceedings.all()) == [proceeding]
 
 
-def test_the_committee_level_can_be_switched_off(users, city, settings):
-    settings.QINGJI_CLOSURE_STEPS = ["unit_leader"]
+def test_the_committee_level_can_be_switched_off(users, city):
+    rule_set(actor=None, org=city["QH-QY-FY"], key="closure.steps", value=["unit_leader"], reason="本院试点")
     case = case_in_progress(city["QH-QY-FY"])
     proceeding = closure_request(actor=users["court_a"], case=case, method="other", concluded_on=days_ago(2),
                                  evidence_files=[pledge()])

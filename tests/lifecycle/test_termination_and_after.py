@@ -16,16 +16,25 @@ from qingji.lifecycle.services import (
     termination_propose,
 )
 from qingji.reports.selectors import summary
+from qingji.rules.keys import COURT_CHAIN
+from qingji.rules.services import rule_set
 from tests.conftest import make_user
 from tests.ledger.factories import make_case
-from tests.lifecycle.helpers import START, case_in_progress, days_ago
+from tests.lifecycle.helpers import START, chain_accounts, days_ago, terminable
 
-STEPS = [("review_panel", "court_a_lead"), ("adjudication_committee", "court_a_lead"),
-         ("leading_group", "committee_lead"), ("approving_body", "high_court")]
+# A basic court's case: the intermediate court's review panel and adjudication committee, its president's
+# sign-off, the provincial high court's approval.
+STEPS = [("review_panel", "reviewer"), ("adjudication_committee", "zy_president"),
+         ("leading_group", "zy_president"), ("approving_body", "high_court")]
+
+
+@pytest.fixture
+def users(users, city):  # type: ignore[no-untyped-def]
+    return {**users, **chain_accounts(city)}
 
 
 def test_termination_walks_its_four_steps_and_closes_the_case_as_terminated(users, city):
-    case = case_in_progress(city["QH-QY-FY"])
+    case = terminable(city["QH-QY-FY"])
     proceeding = termination_propose(actor=users["court_a"], case=case, note="经复查原判正确，信访人诉求无理",
                                      requested_on=days_ago(30))
     for index, (step, account) in enumerate(STEPS):
@@ -43,39 +52,43 @@ def test_termination_walks_its_four_steps_and_closes_the_case_as_terminated(user
 
 
 def test_a_rejection_at_any_step_returns_the_proposal_and_the_case_stays_open(users, city):
-    case = case_in_progress(city["QH-QY-FY"])
+    case = terminable(city["QH-QY-FY"])
     proceeding = termination_propose(actor=users["court_a"], case=case, note="申请终结")
-    proceeding = proceeding_decide(actor=users["court_a_lead"], proceeding=proceeding, step="review_panel",
+    proceeding = proceeding_decide(actor=users["reviewer"], proceeding=proceeding, step="review_panel",
                                    approve=True)
-    proceeding = proceeding_decide(actor=users["court_a_lead"], proceeding=proceeding,
+    proceeding = proceeding_decide(actor=users["zy_president"], proceeding=proceeding,
                                    step="adjudication_committee", approve=True)
-    proceeding = proceeding_decide(actor=users["committee_lead"], proceeding=proceeding, step="leading_group",
+    proceeding = proceeding_decide(actor=users["zy_president"], proceeding=proceeding, step="leading_group",
                                    approve=False, opinion="司法救助尚未落实，暂不同意终结")
     case.refresh_from_db()
     assert proceeding.state == ProceedingState.RETURNED and case.status == CaseStatus.IN_PROGRESS
     assert [d.decision for d in proceeding.decisions.all()] == ["submitted", "approved", "approved", "returned"]
 
 
-def test_only_the_configured_approving_body_approves(users, city, settings):
-    case = case_in_progress(city["QH-QY-FY"])
+def test_only_the_configured_approving_body_approves(users, city):
+    # In this province the provincial committee, not the high court, approves a court's termination.
+    rule_set(actor=None, org=city["JC-ZFW"], key="termination.chains", value={"court": [
+        *COURT_CHAIN[:3], {"code": "approving_body", "decided_by": "unit:committee:province"}]})
+    case = terminable(city["QH-QY-FY"])
     proceeding = termination_propose(actor=users["court_a"], case=case, note="申请终结")
     for step, account in STEPS[:3]:
         proceeding = proceeding_decide(actor=users[account], proceeding=proceeding, step=step, approve=True)
-    with pytest.raises(PermissionDenied):  # a city court leader is not the provincial high court
-        proceeding_decide(actor=users["court_a_lead"], proceeding=proceeding, step="approving_body", approve=True)
-    settings.QINGJI_TERMINATION_APPROVER = "committee:province"
-    with pytest.raises(PermissionDenied):  # in that province, the high court no longer approves
-        proceeding_decide(actor=users["high_court"], proceeding=proceeding, step="approving_body", approve=True)
-    # but the provincial committee does (the leader of a unit, as the high court's approver is)
-    approver = make_user("province_lead", city["JC-ZFW"], Role.UNIT_LEADER)
-    proceeding = proceeding_decide(actor=approver, proceeding=proceeding, step="approving_body", approve=True)
+    for account in ("court_a_lead", "high_court", "committee_lead"):  # a court, the high court, the city committee
+        with pytest.raises(PermissionDenied):
+            proceeding_decide(actor=users[account], proceeding=proceeding, step="approving_body", approve=True)
+    # a unit leader's account in the provincial committee is not a committee role
+    with pytest.raises(PermissionDenied):
+        proceeding_decide(actor=make_user("odd_lead", city["JC-ZFW"], Role.UNIT_LEADER), proceeding=proceeding,
+                          step="approving_body", approve=True)
+    proceeding = proceeding_decide(actor=users["province"], proceeding=proceeding, step="approving_body",
+                                   approve=True)
     case.refresh_from_db()
     assert proceeding.state == ProceedingState.APPROVED and case.settlement_method == "terminated"
 
 
-def test_termination_may_be_configured_not_to_count_as_settled(users, city, settings):
-    settings.QINGJI_TERMINATION_SETTLED = False
-    case = case_in_progress(city["QH-QY-FY"])
+def test_termination_may_be_configured_not_to_count_as_settled(users, city):
+    rule_set(actor=None, org=city["QH-ZFW"], key="termination.counts_as_settled", value=False)
+    case = terminable(city["QH-QY-FY"])
     proceeding = termination_propose(actor=users["court_a"], case=case, note="申请终结")
     for step, account in STEPS:
         proceeding = proceeding_decide(actor=users[account], proceeding=proceeding, step=step, approve=True)

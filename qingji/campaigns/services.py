@@ -21,14 +21,14 @@ from qingji.campaigns.models import (
     LeadingGroupMember,
     Phase,
 )
-from qingji.campaigns.selectors import CAMPAIGN_KEYS, group_candidates, may_organise, takes_part
+from qingji.campaigns.selectors import group_candidates, may_organise, takes_part
 from qingji.ledger.models import Case, CaseStatus, Source
 from qingji.ledger.selectors import cases_in_org_scope
 from qingji.lib import bulk
 from qingji.organisations.models import Official, Org
 from qingji.organisations.selectors import visible_orgs
 from qingji.reports.selectors import periods_as_of
-from qingji.rules.keys import clean_value
+from qingji.rules.keys import clean_value, key_or_refuse
 from qingji.rules.models import RuleValue
 from qingji.rules.services import rule_set, rule_unset
 
@@ -61,15 +61,12 @@ def _validate(*, code: str, name: str, starts_on: dt.date, ends_on: dt.date, sou
         if end < start:
             errors.setdefault("phases", []).append(_("Phase “%(name)s” ends before it starts.") % {"name": phase})
     for key, value in rules.items():
-        if key not in CAMPAIGN_KEYS:
-            errors.setdefault("__all__", []).append(
-                _("A campaign sets only its campaign rules (campaign.*, bulletin.*, assessment.*); %(key)s is set "
-                  "by a unit.") % {"key": key})
-        elif value is not None:
-            try:
+        try:
+            key_or_refuse(key, campaign=True)
+            if value is not None:
                 clean_value(key, value, campaign=True)
-            except ValidationError as error:
-                errors.setdefault("__all__", []).extend(error.messages)
+        except ValidationError as error:
+            errors.setdefault("__all__", []).extend(error.messages)
     if errors:
         raise ValidationError(errors)
 

@@ -4,6 +4,8 @@ import datetime as dt
 
 from tests.access import CAMPAIGNS_IN_SCOPE, CASE_USERS, Listing, Route, linked
 
+# campaign.manage is also a unit leader's, for a campaign its own unit runs: court_a_lead's basic court has no
+# units under it and runs none, and QH-C is not its to run.
 MANAGERS = frozenset({"committee", "province"})
 ISSUERS = MANAGERS | {"committee_lead"}
 UNIT_STAFF = frozenset({"court", "court_a", "court_b", "court_a_lead", "police", "outsider"})
@@ -49,6 +51,7 @@ ROUTES = [
           data={"text": "书面说明"}, goes_to=frozenset({"campaigns:explanations"})),
     Route("campaigns:detail", CASE_USERS, campaign, foreign_campaign),
     Route("campaigns:edit", MANAGERS, campaign, foreign_campaign),
+    Route("campaigns:leading_group", MANAGERS, campaign, foreign_campaign),
     Route("campaigns:apply_scope", MANAGERS, campaign, foreign_campaign, method="post",
           goes_to=frozenset({"campaigns:detail"})),
     Route("campaigns:add_case", MANAGERS, campaign, foreign_campaign, method="post", data={"ledger_no": "无"},

@@ -17,7 +17,7 @@ def build(world: dict[str, Any]) -> None:
     for code, committee in (("QH-C", units["QH-ZFW"]), ("BY-C", units["BY-ZFW"])):
         campaign = campaign_create(actor=None, code=code, name=f"{committee.name}专项活动", organiser=committee,
                                    starts_on=today - dt.timedelta(days=60), ends_on=today + dt.timedelta(days=120),
-                                   milestones=[(today + dt.timedelta(days=30), 65)])
+                                   rules={"campaign.milestones": [{"month": 3, "rate": 65}]})
         campaign_apply_scope(actor=None, campaign=campaign)
         bulletin = bulletin_issue(actor=None, campaign=campaign, as_of=today - dt.timedelta(days=1))
         world["campaigns"][code] = campaign

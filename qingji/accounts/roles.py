@@ -68,8 +68,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "security.manage": frozenset({Role.SECADMIN}),
     "audit.view": frozenset({Role.AUDITOR}),
     "campaign.view": CASE_ROLES,
-    "campaign.manage": frozenset({Role.COMMITTEE_STAFF}),
-    "bulletin.issue": frozenset({Role.COMMITTEE_STAFF, Role.COMMITTEE_LEADER}),
+    # A committee's campaigns are run by its staff; a unit with units under it (an intermediate court, a justice
+    # bureau) runs its own through its leader (qingji.campaigns.selectors.may_organise, can_manage).
+    "campaign.manage": frozenset({Role.COMMITTEE_STAFF, Role.UNIT_LEADER}),
+    "bulletin.issue": frozenset({Role.COMMITTEE_STAFF, Role.COMMITTEE_LEADER, Role.UNIT_LEADER}),
     "assessment.veto": frozenset({Role.COMMITTEE_STAFF, Role.COMMITTEE_LEADER}),
     "explanation.submit": frozenset({Role.UNIT_LEADER, Role.UNIT_STAFF}),
     "supervision.view": CASE_ROLES,

@@ -12,6 +12,7 @@ from qingji.accounts.http import AuthedRequest
 from qingji.campaigns import selectors
 from qingji.campaigns.bulletins import bulletin_issue
 from qingji.campaigns.models import Cadence
+from qingji.rules.selectors import RuleBook
 from qingji.supervision.selectors import notifications_for
 from qingji.web.views_helpers import require_capability
 
@@ -35,8 +36,9 @@ class IssueIn(Schema):
 @router.get("/campaigns", response=list[CampaignOut], summary="Campaigns in my scope (专项活动)")
 def list_campaigns(request: AuthedRequest) -> list[dict[str, Any]]:
     require_capability(request, "campaign.view")
+    book = RuleBook()
     return [{"code": c.code, "name": c.name, "organiser": c.organiser.code, "starts_on": c.starts_on,
-             "ends_on": c.ends_on, "bulletin_cadence": c.bulletin_cadence}
+             "ends_on": c.ends_on, "bulletin_cadence": book.value("bulletin.cadence", campaign=c)}
             for c in selectors.visible_campaigns(request.user).order_by("-starts_on", "code")]
 
 
@@ -45,12 +47,12 @@ def campaign_progress(request: AuthedRequest, code: str, as_of: dt.date | None =
     campaign = selectors.get_visible_campaign(request.user, code)
     require_capability(request, "campaign.view")
     seen = selectors.progress(request.user, campaign, as_of or timezone.localdate())
-    milestone = lambda m: m and {"date": m.date, "target": str(m.target_rate)}  # noqa: E731
+    milestone = lambda m: m and {"month": m.month, "date": m.date, "target": str(m.target_rate)}  # noqa: E731
     return {
         "summary": seen["report"], "behind": seen["behind"], "in_force": milestone(seen["in_force"]),
         "next": milestone(seen["next"]), "needed_for_next": seen["needed"],
-        "milestones": [{"date": m["date"], "target": str(m["target"]), "actual": m["actual"], "met": m["met"]}
-                       for m in seen["milestones"]],
+        "milestones": [{"month": m["month"], "date": m["date"], "target": str(m["target"]), "actual": m["actual"],
+                        "met": m["met"]} for m in seen["milestones"]],
         "units": [{"org": u["org"], "name": u["name"], "total": u["total"], "settled": u["settled"],
                    "settlement_rate": u["settlement_rate"], "overdue": u["overdue"], "meets": u["meets"],
                    "needed_for_next": u["needed"]} for u in seen["units"]],
@@ -69,7 +71,7 @@ def issue_bulletin(request: AuthedRequest, code: str, payload: IssueIn) -> Statu
     campaign = selectors.get_visible_campaign(request.user, code)
     require_capability(request, "bulletin.issue")
     if not selectors.can_manage(request.user, campaign):
-        raise PermissionDenied(_("This campaign is run by another committee."))
+        raise PermissionDenied(_("This campaign is run by another unit."))
     bulletin = bulletin_issue(actor=request.user, campaign=campaign, as_of=payload.as_of,
                               cadence=payload.cadence.value if payload.cadence else None)
     return Status(201, bulletin.snapshot)

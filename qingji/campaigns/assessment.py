@@ -2,20 +2,29 @@
 
 Components (each 0–100): settlement rate; overdue (share of cases not overdue); rebound (share of cases not
 reopened: the summary's rebound count of the unit); sample-check pass rate from the lifecycle part when it is
-installed; bulletins (100, less `criticism_penalty` per criticism, plus `commendation_bonus` per commendation,
-within 0–100). A component that cannot be computed is left out and the remaining weights count.
+installed; bulletins (100, less `assessment.criticism_penalty` per criticism, plus `assessment.commendation_bonus`
+per commendation, within 0–100). A component that cannot be computed is left out and the remaining weights
+count. The weights, the penalty, the bonus and the veto events are the campaign's rules in force
+(`assessment.*`, qingji/rules), the campaign's own set first.
 """
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from qingji.campaigns.models import AssessmentVeto, Campaign
 from qingji.organisations.models import Org
 from qingji.reports.selectors import summary
+from qingji.rules.selectors import RuleBook
 
-CRITICISM_PENALTY = Decimal(25)
-COMMENDATION_BONUS = Decimal(10)
+# The events `assessment.veto` may name (qingji/rules/keys.py ESCALATIONS); recording them is a later issue's.
+VETO_EVENTS = {
+    "beijing": _("Petition in Beijing (进京访)"), "beijing_abnormal": _("Abnormal petition in Beijing (进京非正常访)"),
+    "provincial": _("Petition at the province (赴省访)"), "level_skipping": _("Level-skipping petition (越级访)"),
+    "group": _("Group petition (集体访)"),
+}
 
 
 def lifecycle_sources() -> dict[str, Any]:
@@ -35,28 +44,33 @@ def _clamp(value: Decimal) -> Decimal:
     return max(Decimal(0), min(Decimal(100), value))
 
 
-def _bulletin_component(campaign: Campaign, as_of: dt.date) -> dict[str, Decimal]:
+def _bulletin_component(campaign: Campaign, as_of: dt.date, penalty: Decimal, bonus: Decimal) -> dict[str, Decimal]:
     scores: dict[str, Decimal] = {}
     for bulletin in campaign.bulletins.filter(as_of__lte=as_of):
         for row in bulletin.snapshot["rows"]:
             score = scores.setdefault(row["org"], Decimal(100))
-            score -= CRITICISM_PENALTY if row["criticised"] else 0
-            score += COMMENDATION_BONUS if row["commended"] else 0
+            score -= penalty if row["criticised"] else 0
+            score += bonus if row["commended"] else 0
             scores[row["org"]] = score
     return {code: _clamp(score) for code, score in scores.items()}
 
 
 def assessment(campaign: Campaign, as_of: dt.date) -> dict[str, Any]:
+    book = RuleBook()
+    rules = {key: book.resolve(key, campaign=campaign) for key in (
+        "assessment.weights", "assessment.criticism_penalty", "assessment.commendation_bonus", "assessment.veto")}
+    penalty = Decimal(str(rules["assessment.criticism_penalty"].value))
+    bonus = Decimal(str(rules["assessment.commendation_bonus"].value))
     report = summary(org=campaign.organiser, campaign=campaign, as_of=as_of)
     orgs = {o.code: o for o in Org.objects.filter(code__in=[r["org"] for r in report["by_org"]])}
     ids = [o.pk for o in orgs.values()]
     lifecycle = lifecycle_sources()
     passes = lifecycle["sample_check_pass_rates"](ids, as_of=as_of) if "sample_check_pass_rates" in lifecycle \
         else None
-    bulletins = _bulletin_component(campaign, as_of) if campaign.bulletins.filter(as_of__lte=as_of).exists() \
-        else None
+    bulletins = _bulletin_component(campaign, as_of, penalty, bonus) \
+        if campaign.bulletins.filter(as_of__lte=as_of).exists() else None
     vetoes = {v.org_id: v.reason for v in AssessmentVeto.objects.filter(campaign=campaign)}
-    weights = {k: Decimal(str(v)) for k, v in campaign.all_weights.items()}
+    weights = {k: Decimal(str(v)) for k, v in rules["assessment.weights"].value.items()}
     rows = []
     for row in report["by_org"]:
         org = orgs[row["org"]]
@@ -80,6 +94,8 @@ def assessment(campaign: Campaign, as_of: dt.date) -> dict[str, Any]:
         })
     rows.sort(key=lambda r: (r["veto"] is not None, -Decimal(r["score"] or -1), r["org"]))
     return {"as_of": as_of.isoformat(), "weights": {k: str(v) for k, v in weights.items()}, "rows": rows,
+            "penalty": str(penalty), "bonus": str(bonus), "veto_events": list(rules["assessment.veto"].value),
+            "rules_from": {key: resolved.source for key, resolved in rules.items()},
             "absent": [k for k, missing in (("sample_check", passes is None), ("bulletins", bulletins is None))
                        if missing]}
 

@@ -1,6 +1,8 @@
-"""专项活动: campaigns and the cases in them."""
+"""专项活动: campaigns and the cases in them.
 
-from typing import Any
+A campaign's rules (its milestones, bulletin cadence, commendation and criticism, assessment weights…) are
+local rules (qingji/rules): the campaign's own rule set, else its organiser's, else the default. They are
+read through `qingji.rules.selectors`, never stored here."""
 
 from django.conf import settings
 from django.db import models
@@ -11,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 class Campaign(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    organiser = models.ForeignKey("organisations.Org", verbose_name=_("organising committee"),
+    organiser = models.ForeignKey("organisations.Org", verbose_name=_("organiser"),
                                   on_delete=models.PROTECT, related_name="campaigns")
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
@@ -20,10 +22,6 @@ class Campaign(models.Model):
     sources = models.JSONField(_("sources"), default=list, blank=True)
     # Units whose cases join (empty: every unit in the organiser's scope).
     units = models.ManyToManyField("organisations.Org", verbose_name=_("units"), blank=True, related_name="+")
-    bulletin_cadence = models.CharField(_("bulletin cadence"), max_length=10, default="monthly",
-                                        choices=[("monthly", _("Monthly")), ("weekly", _("Weekly"))])
-    rules = models.JSONField(_("bulletin rules"), default=dict, blank=True)
-    weights = models.JSONField(_("assessment weights"), default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -35,13 +33,6 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def rule(self, name: str) -> Any:
-        return {**DEFAULT_RULES, **(self.rules or {})}[name]
-
-    @property
-    def all_weights(self) -> dict[str, int]:
-        return {**DEFAULT_WEIGHTS, **(self.weights or {})}
 
 
 class CampaignCase(models.Model):
@@ -88,23 +79,16 @@ class LeadingGroupMember(models.Model):
 
 
 class Cadence(models.TextChoices):
+    """The values of the rule `bulletin.cadence` (qingji/rules/keys.py CADENCES)."""
+
     MONTHLY = "monthly", _("Monthly")
+    HALF_MONTHLY = "half_monthly", _("Half-monthly")
     WEEKLY = "weekly", _("Weekly")
 
 
 # 动员部署, 排查摸底, 集中化解, 检查验收, 考核表彰: the seeds' phases, offered when a campaign is set up.
 DEFAULT_PHASES = (_("Mobilisation"), _("Screening"), _("Concentrated resolution"), _("Inspection and acceptance"),
                   _("Assessment and commendation"))
-
-# The bulletin and assessment rules of the seeds, as a committee may change them per campaign.
-DEFAULT_RULES = {
-    "commend_top_share": 25,        # per cent of ranked units: the top quarter
-    "criticise_bottom_share": 25,   # the bottom quarter
-    "criticise_if_no_rise": True,   # below the milestone and no rise since the last bulletin
-    "explanation_after": 2,         # criticised in this many consecutive bulletins → written explanation
-    "explanation_due_days": 10,
-}
-DEFAULT_WEIGHTS = {"settlement_rate": 50, "overdue": 15, "rebound": 15, "sample_check": 10, "bulletins": 10}
 
 
 class Phase(models.Model):
@@ -123,30 +107,13 @@ class Phase(models.Model):
         return self.name
 
 
-class Milestone(models.Model):
-    """阶段目标: the settlement rate (per cent) to reach by the end of `date`."""
-
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="milestones")
-    date = models.DateField(_("date"))
-    target_rate = models.DecimalField(_("target settlement rate (%)"), max_digits=4, decimal_places=1)
-
-    class Meta:
-        verbose_name = _("milestone")
-        verbose_name_plural = _("milestones")
-        ordering = ["date"]
-        constraints = [models.UniqueConstraint(fields=["campaign", "date"], name="milestone_unique_date")]
-
-    def __str__(self) -> str:
-        return f"{self.date} {self.target_rate}%"
-
-
 class Bulletin(models.Model):
     """通报: frozen when issued. `snapshot` holds every figure, rank and verdict; nothing recomputes it."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="bulletins")
     number = models.PositiveIntegerField(_("number"))
     as_of = models.DateField(_("as of"))
-    cadence = models.CharField(_("cadence"), max_length=10, choices=Cadence.choices)
+    cadence = models.CharField(_("cadence"), max_length=12, choices=Cadence.choices)
     snapshot = models.JSONField(editable=False)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")

@@ -2,7 +2,6 @@
 
 import datetime as dt
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,22 +13,27 @@ from qingji.accounts.models import User
 from qingji.accounts.roles import has_capability
 from qingji.audit.services import audit_log
 from qingji.campaigns.models import (
-    DEFAULT_RULES,
-    DEFAULT_WEIGHTS,
     AssessmentVeto,
     Campaign,
     CampaignCase,
     ExplanationTask,
-    Milestone,
+    GroupRole,
+    LeadingGroupMember,
     Phase,
 )
-from qingji.campaigns.selectors import takes_part
+from qingji.campaigns.selectors import group_candidates, may_organise, takes_part
 from qingji.ledger.models import Case, CaseStatus, Source
 from qingji.ledger.selectors import cases_in_org_scope
 from qingji.lib import bulk
-from qingji.organisations.models import Org
+from qingji.organisations.models import Official, Org
 from qingji.organisations.selectors import visible_orgs
 from qingji.reports.selectors import periods_as_of
+from qingji.rules.keys import clean_value, key_or_refuse
+from qingji.rules.models import RuleValue
+from qingji.rules.services import rule_set, rule_unset
+
+# A campaign's own rules, as the form and the callers give them: key → value, None to inherit.
+CampaignRules = dict[str, Any]
 
 
 def require_manager(actor: User | None, campaign: Campaign | None = None, capability: str = "campaign.manage") -> None:
@@ -39,12 +43,11 @@ def require_manager(actor: User | None, campaign: Campaign | None = None, capabi
     if not has_capability(actor, capability):
         raise PermissionDenied(_("Your role does not allow this."))
     if campaign is not None and not visible_orgs(actor).filter(pk=campaign.organiser_id).exists():
-        raise PermissionDenied(_("This campaign is run by another committee."))
+        raise PermissionDenied(_("This campaign is run by another unit."))
 
 
 def _validate(*, code: str, name: str, starts_on: dt.date, ends_on: dt.date, sources: Sequence[str],
-              phases: Sequence[tuple[str, dt.date, dt.date]], milestones: Sequence[tuple[dt.date, Decimal]],
-              rules: dict[str, Any], weights: dict[str, Any]) -> None:
+              phases: Sequence[tuple[str, dt.date, dt.date]], rules: CampaignRules) -> None:
     errors: dict[str, list[str]] = {}
     if not code.strip():
         errors["code"] = [_("A campaign needs a code.")]
@@ -57,18 +60,32 @@ def _validate(*, code: str, name: str, starts_on: dt.date, ends_on: dt.date, sou
     for phase, start, end in phases:
         if end < start:
             errors.setdefault("phases", []).append(_("Phase “%(name)s” ends before it starts.") % {"name": phase})
-    for day, target in milestones:
-        if not Decimal(0) <= target <= Decimal(100):
-            errors.setdefault("milestones", []).append(_("A target rate is between 0 and 100 (%(date)s).")
-                                                       % {"date": day})
-    if len({day for day, _t in milestones}) != len(milestones):
-        errors.setdefault("milestones", []).append(_("Two milestones on the same date."))
-    if set(rules) - set(DEFAULT_RULES):
-        errors["rules"] = [_("Unknown bulletin rule.")]
-    if set(weights) - set(DEFAULT_WEIGHTS) or any(Decimal(str(w)) < 0 for w in weights.values()):
-        errors["weights"] = [_("Weights are the five components, none negative.")]
+    for key, value in rules.items():
+        try:
+            key_or_refuse(key, campaign=True)
+            if value is not None:
+                clean_value(key, value, campaign=True)
+        except ValidationError as error:
+            errors.setdefault("__all__", []).extend(error.messages)
     if errors:
         raise ValidationError(errors)
+
+
+def _own_rules(campaign: Campaign) -> dict[str, Any]:
+    return dict(RuleValue.objects.filter(campaign=campaign).values_list("key", "value"))
+
+
+def _set_rules(actor: User | None, campaign: Campaign, rules: CampaignRules, reason: str) -> dict[str, Any]:
+    """Set (a value) or unset (None) each given key of the campaign's own rule set, through the rule services
+    (checked, versioned, audited), in the caller's transaction; keys not given stay as they are."""
+    own = _own_rules(campaign)
+    for key, value in rules.items():
+        if value is None:
+            if key in own:
+                rule_unset(actor=actor, campaign=campaign, key=key, reason=reason)
+        elif own.get(key) != clean_value(key, value, campaign=True):
+            rule_set(actor=actor, campaign=campaign, key=key, value=value, reason=reason)
+    return _own_rules(campaign)
 
 
 def _snapshot(campaign: Campaign) -> dict[str, Any]:
@@ -76,20 +93,15 @@ def _snapshot(campaign: Campaign) -> dict[str, Any]:
         "code": campaign.code, "name": campaign.name, "organiser": campaign.organiser.code,
         "starts_on": campaign.starts_on, "ends_on": campaign.ends_on, "cutoff_date": campaign.cutoff_date,
         "sources": campaign.sources, "units": sorted(campaign.units.values_list("code", flat=True)),
-        "bulletin_cadence": campaign.bulletin_cadence, "rules": campaign.rules, "weights": campaign.weights,
         "phases": [[p.name, p.starts_on, p.ends_on] for p in campaign.phases.all()],
-        "milestones": [[m.date, str(m.target_rate)] for m in campaign.milestones.all()],
+        "rules": _own_rules(campaign),
     }
 
 
-def _set_children(campaign: Campaign, phases: Sequence[tuple[str, dt.date, dt.date]],
-                  milestones: Sequence[tuple[dt.date, Decimal]], units: Sequence[Org]) -> None:
+def _set_children(campaign: Campaign, phases: Sequence[tuple[str, dt.date, dt.date]], units: Sequence[Org]) -> None:
     campaign.phases.all().delete()
     Phase.objects.bulk_create(Phase(campaign=campaign, name=name, starts_on=start, ends_on=end, position=i)
                               for i, (name, start, end) in enumerate(phases))
-    campaign.milestones.all().delete()
-    Milestone.objects.bulk_create(Milestone(campaign=campaign, date=day, target_rate=target)
-                                  for day, target in milestones)
     campaign.units.set(units)
 
 
@@ -97,24 +109,26 @@ def _set_children(campaign: Campaign, phases: Sequence[tuple[str, dt.date, dt.da
 def campaign_create(
     *, actor: User | None, code: str, name: str, organiser: Org, starts_on: dt.date, ends_on: dt.date,
     cutoff_date: dt.date | None = None, sources: Sequence[str] = (), units: Sequence[Org] = (),
-    phases: Sequence[tuple[str, dt.date, dt.date]] = (), milestones: Sequence[tuple[dt.date, Decimal]] = (),
-    bulletin_cadence: str = "monthly", rules: dict[str, Any] | None = None, weights: dict[str, Any] | None = None,
+    phases: Sequence[tuple[str, dt.date, dt.date]] = (), rules: CampaignRules | None = None,
 ) -> Campaign:
+    """Set a campaign up. `rules` are its own rule values (key → value; None or absent: inherited from the
+    organiser), set through the rule services in this same transaction."""
     require_manager(actor)
     if actor is not None and organiser.pk != actor.org_id:
-        raise PermissionDenied(_("A campaign is organised by your own committee."))
-    if not organiser.is_committee:
-        raise ValidationError({"organiser": _("A campaign is organised by a political-legal committee.")})
-    rules, weights = rules or {}, weights or {}
+        raise PermissionDenied(_("A campaign is organised by your own unit."))
+    if not may_organise(organiser):
+        raise ValidationError({"organiser": _("A campaign is organised by a political-legal committee or by a unit "
+                                              "with units under it; %(unit)s has none.") % {"unit": organiser.name}})
+    rules = rules or {}
     _validate(code=code, name=name, starts_on=starts_on, ends_on=ends_on, sources=sources, phases=phases,
-              milestones=milestones, rules=rules, weights=weights)
+              rules=rules)
     if Campaign.objects.filter(code=code.strip()).exists():
         raise ValidationError({"code": _("Another campaign has this code.")})
     campaign = Campaign.objects.create(
         code=code.strip(), name=name.strip(), organiser=organiser, starts_on=starts_on, ends_on=ends_on,
-        cutoff_date=cutoff_date, sources=list(sources), bulletin_cadence=bulletin_cadence, rules=rules,
-        weights=weights, created_by=actor)
-    _set_children(campaign, phases, milestones, units)
+        cutoff_date=cutoff_date, sources=list(sources), created_by=actor)
+    _set_children(campaign, phases, units)
+    _set_rules(actor, campaign, rules, _("Campaign set up"))
     audit_log(actor=actor, action="campaign.create", obj=campaign, after=_snapshot(campaign))
     return campaign
 
@@ -123,19 +137,21 @@ def campaign_create(
 def campaign_update(
     *, actor: User | None, campaign: Campaign, name: str, starts_on: dt.date, ends_on: dt.date,
     cutoff_date: dt.date | None, sources: Sequence[str], units: Sequence[Org],
-    phases: Sequence[tuple[str, dt.date, dt.date]], milestones: Sequence[tuple[dt.date, Decimal]],
-    bulletin_cadence: str, rules: dict[str, Any], weights: dict[str, Any],
+    phases: Sequence[tuple[str, dt.date, dt.date]], rules: CampaignRules | None = None, reason: str = "",
 ) -> Campaign:
+    """Change the settings; `rules` sets (a value) or unsets (None: inherit) each key given of the campaign's
+    own rule set, in the same transaction (keys not given stay as they are)."""
     require_manager(actor, campaign)
+    rules = rules or {}
     _validate(code=campaign.code, name=name, starts_on=starts_on, ends_on=ends_on, sources=sources, phases=phases,
-              milestones=milestones, rules=rules, weights=weights)
+              rules=rules)
     before = _snapshot(campaign)
     for field, value in (("name", name.strip()), ("starts_on", starts_on), ("ends_on", ends_on),
-                         ("cutoff_date", cutoff_date), ("sources", list(sources)),
-                         ("bulletin_cadence", bulletin_cadence), ("rules", rules), ("weights", weights)):
+                         ("cutoff_date", cutoff_date), ("sources", list(sources))):
         setattr(campaign, field, value)
     campaign.save()
-    _set_children(campaign, phases, milestones, units)
+    _set_children(campaign, phases, units)
+    _set_rules(actor, campaign, rules, reason.strip() or _("Campaign settings changed"))
     audit_log(actor=actor, action="campaign.update", obj=campaign, before=before, after=_snapshot(campaign))
     return campaign
 
@@ -185,7 +201,7 @@ def campaign_add_case(*, actor: User | None, campaign: Campaign, case: Case) -> 
     """Add a case by hand (it stays when the rules are applied again)."""
     require_manager(actor, campaign)
     if not cases_in_org_scope(campaign.organiser).filter(pk=case.pk).exists():
-        raise ValidationError(_("This case is outside the organising committee's scope."))
+        raise ValidationError(_("This case is outside the organiser's scope."))
     membership, created = CampaignCase.objects.get_or_create(
         campaign=campaign, case=case, defaults={"by_hand": True, "added_by": actor})
     if not created and not membership.by_hand:
@@ -252,3 +268,50 @@ def explanation_submit(*, actor: User | None, task: ExplanationTask, text: str,
     audit_log(actor=actor, action="explanation.submit", obj=task, after={"submitted_on": submitted_on,
                                                                           "text": task.text})
     return task
+
+
+GroupEntry = tuple[Official, str, str]  # official, role (GroupRole), duty
+
+
+def _group_snapshot(campaign: Campaign) -> list[dict[str, str]]:
+    return [{"official": m.official.name, "org": m.official.org.code, "role": m.role, "duty": m.duty}
+            for m in LeadingGroupMember.objects.filter(campaign=campaign).select_related("official__org")
+            .order_by("role", "pk")]
+
+
+@transaction.atomic
+def leading_group_set(*, actor: User | None, campaign: Campaign, members: Sequence[GroupEntry]) -> None:
+    """领导小组: name the whole group at once (组长 one, 副组长, 成员, 办公室), drawn from the officials of the
+    organiser's scope; the previous group is replaced, in one transaction, audited."""
+    require_manager(actor, campaign)
+    errors = []
+    heads = [entry for entry in members if entry[1] == GroupRole.HEAD]
+    if len(heads) > 1:
+        errors.append(_("A leading group has one head (组长); %(n)d are named.") % {"n": len(heads)})
+    if members and not heads:
+        errors.append(_("Name the head (组长) of the leading group."))
+    seen: set[int] = set()
+    allowed = set(group_candidates(campaign).filter(pk__in=[o.pk for o, _r, _d in members])
+                  .values_list("pk", flat=True))
+    for official, role, duty in members:
+        if role not in GroupRole.values:
+            errors.append(_("Unknown role in the group: %(role)s.") % {"role": role})
+        if official.pk in seen:
+            errors.append(_("%(name)s is named twice.") % {"name": official.name})
+        seen.add(official.pk)
+        if official.pk not in allowed:
+            errors.append(_("%(name)s is not an official of %(unit)s or of a unit under it.")
+                          % {"name": official.name, "unit": campaign.organiser.name})
+        if len(duty.strip()) > 100:
+            errors.append(_("The duty of %(name)s is longer than 100 characters.") % {"name": official.name})
+    if errors:
+        raise ValidationError(errors)
+    before = _group_snapshot(campaign)
+    LeadingGroupMember.objects.filter(campaign=campaign).delete()
+    LeadingGroupMember.objects.bulk_create(
+        LeadingGroupMember(campaign=campaign, official=official, role=role, duty=duty.strip())
+        for official, role, duty in members)
+    after = _group_snapshot(campaign)
+    if before != after:
+        audit_log(actor=actor, action="campaign.update", obj=campaign, before={"leading_group": before},
+                  after={"leading_group": after})

@@ -10,6 +10,7 @@ urlpatterns = [
     path("explanations/<int:pk>/", views.explanation_submit, name="explanation_submit"),
     path("<str:code>/", views.campaign_detail, name="detail"),
     path("<str:code>/edit/", views.campaign_edit, name="edit"),
+    path("<str:code>/leading-group/", views.leading_group, name="leading_group"),
     path("<str:code>/scope/", views.apply_scope, name="apply_scope"),
     path("<str:code>/cases/add/", views.add_case, name="add_case"),
     path("<str:code>/cases/remove/", views.remove_case, name="remove_case"),

@@ -2,6 +2,7 @@
 Thin views: scope through selectors, writes through services."""
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,13 +19,15 @@ from qingji.audit.services import audit_log
 from qingji.campaigns import assessment as assessment_module
 from qingji.campaigns import selectors, services
 from qingji.campaigns.bulletins import bulletin_issue, next_bulletin_due
-from qingji.campaigns.forms import CampaignForm, ExplanationForm, IssueForm
+from qingji.campaigns.forms import CampaignForm, ExplanationForm, GroupFormSet, IssueForm, rule_text, source_text
 from qingji.campaigns.models import Campaign
 from qingji.campaigns.render import bulletin_docx
 from qingji.ledger.models import Case, Source
 from qingji.ledger.selectors import visible_cases
 from qingji.lib.checks import allowed
+from qingji.organisations.models import Org
 from qingji.organisations.selectors import get_visible_org
+from qingji.rules.selectors import Resolved, RuleBook
 from qingji.web.views_helpers import require_capability
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -46,15 +49,20 @@ def campaign_list(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "campaign.view")
     campaigns = selectors.visible_campaigns(request.user).order_by("-starts_on", "code")
     return render(request, "campaigns/list.html", {
-        "campaigns": campaigns, "can_create": has_capability(request.user, "campaign.manage")
-        and request.user.org is not None and request.user.org.is_committee})
+        "campaigns": campaigns, "cadences": _cadences(list(campaigns)),
+        "can_create": has_capability(request.user, "campaign.manage") and selectors.may_organise(request.user.org)})
+
+
+def _cadences(campaigns: list[Campaign]) -> dict[str, str]:
+    book = RuleBook()
+    return {c.code: rule_text("bulletin.cadence", book.value("bulletin.cadence", campaign=c)) for c in campaigns}
 
 
 @login_required
 def campaign_create(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "campaign.manage")
     organiser = request.user.org
-    if organiser is None or not organiser.is_committee:
+    if organiser is None or not selectors.may_organise(organiser):
         raise PermissionDenied
     form = CampaignForm(request.POST or None, organiser=organiser,
                         initial=CampaignForm.initial_for(None, timezone.localdate()))
@@ -97,15 +105,34 @@ def campaign_detail(request: AuthedRequest, code: str) -> HttpResponse:
     seen = selectors.progress(request.user, campaign, as_of)
     manage = has_capability(request.user, "campaign.manage") and selectors.can_manage(request.user, campaign)
     issue = has_capability(request.user, "bulletin.issue") and selectors.can_manage(request.user, campaign)
+    book = RuleBook()
+    rules = selectors.campaign_rules(campaign, book)
+    cadence = rules["bulletin.cadence"].value
+    issue_form = IssueForm(initial={"as_of": as_of, "cadence": cadence})
+    if not manage:
+        del issue_form.fields["cadence"]  # changing the cadence is changing the campaign's rules
     return render(request, "campaigns/detail.html", {
+        "rules": _rules_rows(campaign, rules), "cadence": rule_text("bulletin.cadence", cadence),
+        "group": selectors.leading_group(campaign),
         "campaign": campaign, "as_of": as_of, "progress": seen, "phases": campaign.phases.all(),
         "sources": [Source(code).label for code in campaign.sources if code in Source.values],
         "chart": selectors.progress_chart(request.user, campaign, as_of, seen["units"]),
-        "bulletins": campaign.bulletins.order_by("-number"), "next_bulletin": next_bulletin_due(campaign),
+        "bulletins": campaign.bulletins.order_by("-number"), "next_bulletin": next_bulletin_due(campaign, book),
         "can_manage": manage, "can_issue": issue, "by_hand": campaign.memberships.filter(
             by_hand=True, case__in=visible_cases(request.user)).select_related("case")[:50],
-        "issue_form": IssueForm(initial={"as_of": as_of, "cadence": campaign.bulletin_cadence}),
+        "issue_form": issue_form,
     })
+
+
+def _rules_rows(campaign: Campaign, rules: dict[str, Resolved]) -> list[dict[str, Any]]:
+    """Each campaign rule in force, its value in words and where it comes from."""
+    from qingji.rules.keys import KEYS
+
+    names = dict(Org.objects.filter(code__in=[r.source for r in rules.values()]).values_list("code", "name"))
+    names[campaign.code] = _("this campaign")
+    return [{"key": key, "label": str(KEYS[key].label), "value": rule_text(key, resolved.value, campaign.starts_on),
+             "source": source_text(resolved, names), "own": resolved.source == campaign.code}
+            for key, resolved in rules.items()]
 
 
 def _managed(request: AuthedRequest, code: str, capability: str = "campaign.manage") -> Campaign:
@@ -167,9 +194,12 @@ def issue(request: AuthedRequest, code: str) -> HttpResponse:
         return redirect("campaigns:detail", code=campaign.code)
     try:
         bulletin = bulletin_issue(actor=request.user, campaign=campaign, as_of=form.cleaned_data["as_of"],
-                                  cadence=form.cleaned_data["cadence"])
+                                  cadence=form.cleaned_data["cadence"] or None)
     except ValidationError as error:
         messages.error(request, _error_text(error))
+        return redirect("campaigns:detail", code=campaign.code)
+    except PermissionDenied as error:
+        messages.error(request, str(error) or _("Your role does not allow this."))
         return redirect("campaigns:detail", code=campaign.code)
     messages.success(request, _("Bulletin %(n)d issued.") % {"n": bulletin.number})
     return redirect("campaigns:bulletin", code=campaign.code, number=bulletin.number)
@@ -180,7 +210,24 @@ def bulletin_detail(request: AuthedRequest, code: str, number: int) -> HttpRespo
     bulletin = selectors.get_visible_bulletin(request.user, code, number)
     require_capability(request, "campaign.view")
     return render(request, "campaigns/bulletin.html", {"bulletin": bulletin, "snapshot": bulletin.snapshot,
-                                                       "campaign": bulletin.campaign})
+                                                       "campaign": bulletin.campaign,
+                                                       "rules_used": _rules_used(bulletin.snapshot)})
+
+
+def _rules_used(snapshot: dict[str, Any]) -> list[dict[str, str]]:
+    """The bulletin's rules as frozen in its snapshot (none listed for a bulletin issued before the rule sets)."""
+    from qingji.rules.keys import KEYS
+
+    used = []
+    for key, value in (snapshot.get("rules") or {}).items():
+        if key not in KEYS or key.startswith("assessment."):
+            continue
+        text = rule_text(key, value)
+        if key == "campaign.milestones" and snapshot.get("milestones"):
+            text = "; ".join(_("month %(m)d: %(rate)s%%") % {"m": m["month"], "rate": m["target"]}
+                             + f" ({m['date']})" for m in snapshot["milestones"])
+        used.append({"label": str(KEYS[key].label), "value": text})
+    return used
 
 
 @login_required
@@ -227,8 +274,13 @@ def assessment(request: AuthedRequest, code: str) -> HttpResponse:
     campaign = selectors.get_visible_campaign(request.user, code)
     require_capability(request, "campaign.view")
     as_of = _as_of(request) if request.GET.get("as_of") else min(timezone.localdate(), campaign.ends_on)
+    result = assessment_module.assessment(campaign, as_of)
+    names = dict(Org.objects.filter(code__in=result["rules_from"].values()).values_list("code", "name"))
+    names[campaign.code] = _("this campaign")
     return render(request, "campaigns/assessment.html", {
-        "campaign": campaign, "as_of": as_of, "result": assessment_module.assessment(campaign, as_of),
+        "campaign": campaign, "as_of": as_of, "result": result,
+        "veto_events": [_escalation_label(code) for code in result["veto_events"]],
+        "veto_from": source_text(Resolved("assessment.veto", None, result["rules_from"]["assessment.veto"]), names),
         "can_veto": has_capability(request.user, "assessment.veto") and selectors.can_manage(request.user, campaign),
     })
 
@@ -246,3 +298,26 @@ def veto(request: AuthedRequest, code: str) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, _error_text(error))
     return redirect("campaigns:assessment", code=campaign.code)
+
+
+def _escalation_label(code: str) -> str:
+    return str(assessment_module.VETO_EVENTS.get(code, code))
+
+
+@login_required
+def leading_group(request: AuthedRequest, code: str) -> HttpResponse:
+    """领导小组: the campaign's managers name the group from the officials of the organiser's scope."""
+    campaign = _managed(request, code)
+    candidates = selectors.group_candidates(campaign)
+    initial = [{"official": m.official, "role": m.role, "duty": m.duty} for m in selectors.leading_group(campaign)]
+    formset = GroupFormSet(request.POST or None, initial=initial, candidates=candidates, prefix="group")
+    if request.method == "POST" and formset.is_valid():
+        try:
+            services.leading_group_set(actor=request.user, campaign=campaign, members=formset.members())
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Leading group saved."))
+            return redirect("campaigns:detail", code=campaign.code)
+    return render(request, "campaigns/leading_group.html", {"campaign": campaign, "formset": formset})

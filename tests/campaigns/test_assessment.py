@@ -13,8 +13,8 @@ D = dt.date
 
 def test_it_scores_each_unit_from_the_weights_and_counts_rebounds(city):
     cases = screening(city)
-    campaign = make_campaign(city, weights={"settlement_rate": 60, "overdue": 20, "rebound": 20, "sample_check": 0,
-                                            "bulletins": 0})
+    campaign = make_campaign(city, rules={"assessment.weights": {
+        "settlement_rate": 60, "overdue": 20, "rebound": 20, "sample_check": 0, "bulletins": 0}})
     apply(campaign)
     for code in COURTS:
         for case in cases[code][:2]:

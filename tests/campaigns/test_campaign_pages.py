@@ -8,20 +8,19 @@ from docx import Document
 
 from qingji.campaigns.bulletins import bulletin_issue
 from qingji.campaigns.models import AssessmentVeto, Campaign, ExplanationTask
+from qingji.rules.models import RuleChange
+from qingji.rules.selectors import RuleBook
 from tests.campaigns.helpers import COURTS, apply, make_campaign, screening, settle
 
 D = dt.date
 FORM = {
     "code": "QJ2012", "name": "全市集中清理涉法涉诉信访积案专项活动", "starts_on": "2011-11-01",
-    "ends_on": "2012-04-30", "cutoff_date": "2011-12-31", "bulletin_cadence": "monthly",
+    "ends_on": "2012-04-30", "cutoff_date": "2011-12-31", "bulletin_cadence": "",
     "sources": ["city_committee"],
     "phases": "动员部署 2011-11-01 2011-11-15\n排查摸底 2011-11-16 2011-12-31\n集中化解 2012-01-01 2012-03-31\n"
               "检查验收 2012-04-01 2012-04-20\n考核表彰 2012-04-21 2012-04-30",
-    "milestones": "2012-01-31 65\n2012-02-29 85%\n2012-03-31 90\n2012-04-30 95",
-    "commend_top_share": "25", "criticise_bottom_share": "25", "criticise_if_no_rise": "on",
-    "explanation_after": "2", "explanation_due_days": "10",
-    "weight_settlement_rate": "50", "weight_overdue": "15", "weight_rebound": "15", "weight_sample_check": "10",
-    "weight_bulletins": "10",
+    "milestones": "3 65\n4 85%\n5 90\n6 95",
+    "commend": "top", "commend_n": "1", "criticise": "", "explanation_after": "", "explanation_due_days": "",
 }
 
 
@@ -34,26 +33,35 @@ def test_it_lets_committee_staff_set_up_a_campaign_with_the_default_phases_offer
     assert response.status_code == 302
     campaign = Campaign.objects.get(code="QJ2012")
     assert campaign.organiser == city["QH-ZFW"] and campaign.sources == ["city_committee"]
-    assert [str(m.target_rate) for m in campaign.milestones.all()] == ["65.0", "85.0", "90.0", "95.0"]
+    own = RuleBook().own(campaign=campaign)
+    assert own["campaign.milestones"] == [{"month": 3, "rate": 65}, {"month": 4, "rate": 85},
+                                          {"month": 5, "rate": 90}, {"month": 6, "rate": 95}]
+    assert own["bulletin.commend"] == 1 and "bulletin.cadence" not in own  # left empty: inherited
+    assert RuleChange.objects.filter(campaign=campaign).count() == 2
     assert [p.name for p in campaign.phases.all()][0] == "动员部署"
     assert list(campaign.units.all()) == [city["QH-ZY"]]
 
 
 def test_it_says_which_line_of_the_milestones_is_wrong(city, users, client, login):
     login(users["committee"])
-    response = client.post(reverse("campaigns:create"), {**FORM, "milestones": "2012-01-31 65\n2012-02-30 85"})
+    response = client.post(reverse("campaigns:create"), {**FORM, "milestones": "3 65\n四 85"})
     assert response.status_code == 200 and "第2行" in response.content.decode()
-    assert not Campaign.objects.exists()
+    response = client.post(reverse("campaigns:create"), {**FORM, "milestones": "3 65\n4 50"})
+    assert response.status_code == 200 and "campaign.milestones: " in response.content.decode()
+    assert not Campaign.objects.exists() and not RuleChange.objects.exists()
 
 
 def test_it_edits_the_settings_and_switches_cadence(city, users, client, login):
     campaign = make_campaign(city)
     login(users["committee"])
     response = client.post(reverse("campaigns:edit", args=[campaign.code]),
-                           {**FORM, "bulletin_cadence": "weekly", "milestones": "2012-01-31 70"})
+                           {**FORM, "bulletin_cadence": "weekly", "milestones": "3 70", "commend": "",
+                            "reason": "改为每周通报"})
     assert response.status_code == 302
-    campaign.refresh_from_db()
-    assert campaign.bulletin_cadence == "weekly" and campaign.milestones.get().target_rate == 70
+    own = RuleBook().own(campaign=campaign)
+    assert own == {"bulletin.cadence": "weekly", "campaign.milestones": [{"month": 3, "rate": 70}]}
+    change = RuleChange.objects.get(campaign=campaign, key="bulletin.cadence")
+    assert change.reason == "改为每周通报" and change.changed_by == users["committee"]
 
 
 def test_it_joins_cases_by_the_rules_and_by_hand(city, users, client, login):

@@ -1,4 +1,7 @@
-"""`qingji bulletin issue --campaign CODE --as-of DATE [--cadence weekly|monthly] [--out FILE.docx]`."""
+"""`qingji bulletin issue --campaign CODE --as-of DATE [--cadence weekly|half_monthly|monthly] [--out FILE.docx]`.
+
+`--cadence`, where it differs from the cadence in force, sets the campaign's own rule `bulletin.cadence`
+(as `qingji rules set --campaign CODE bulletin.cadence` does: versioned and audited) from this bulletin on."""
 
 import datetime as dt
 from pathlib import Path
@@ -21,7 +24,8 @@ class Command(BaseCommand):
         issue = sub.add_parser("issue", help="issue the next bulletin", called_from_command_line=True)
         issue.add_argument("--campaign", required=True, help="campaign code")
         issue.add_argument("--as-of", dest="as_of", required=True, help="YYYY-MM-DD")
-        issue.add_argument("--cadence", choices=Cadence.values, help="switch the campaign's cadence from now on")
+        issue.add_argument("--cadence", choices=Cadence.values,
+                           help="set the campaign's rule bulletin.cadence from this bulletin on")
         issue.add_argument("--out", help="write the bulletin document (.docx) here")
 
     def handle(self, *args: Any, action: str, campaign: str, as_of: str, cadence: str | None, out: str | None,

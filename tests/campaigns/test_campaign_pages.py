@@ -47,7 +47,7 @@ def test_it_says_which_line_of_the_milestones_is_wrong(city, users, client, logi
     response = client.post(reverse("campaigns:create"), {**FORM, "milestones": "3 65\n四 85"})
     assert response.status_code == 200 and "第2行" in response.content.decode()
     response = client.post(reverse("campaigns:create"), {**FORM, "milestones": "3 65\n4 50"})
-    assert response.status_code == 200 and "campaign.milestones: " in response.content.decode()
+    assert response.status_code == 200 and "campaign.milestones：" in response.content.decode()
     assert not Campaign.objects.exists() and not RuleChange.objects.exists()
 
 

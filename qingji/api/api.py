@@ -16,8 +16,10 @@ from qingji.api.auth import AUTH
 from qingji.ledger.models import Case, WorkKind
 from qingji.ledger.selectors import get_visible_case, visible_cases, visible_unit_ids
 from qingji.ledger.services import work_log_add
+from qingji.ledger.vocabulary import Vocabulary
 from qingji.lib.pii import mask_id_number, mask_phone
 from qingji.organisations.selectors import visible_orgs
+from qingji.rules.selectors import RuleBook
 from qingji.web.views_helpers import require_capability
 
 api = NinjaAPI(title="qingji API", version="1", auth=AUTH, urls_namespace="api", docs_decorator=login_required)
@@ -55,8 +57,10 @@ class CaseOut(Schema):
     ledger_no: str
     petitioners: list[PetitionerOut]
     summary: str
-    category: str | None
-    source: str
+    category: str | None  # the label, by the handling unit's rules
+    category_code: str | None
+    source: str  # the code
+    source_label: str
     status: str
     settlement_method: str
     handling_org: str
@@ -96,12 +100,14 @@ class WorkLogIn(Schema):
     content: str
 
 
-def _case_out(case: Case) -> dict[str, Any]:
+def _case_out(case: Case, vocabulary: Vocabulary) -> dict[str, Any]:
     return {
         "id": case.pk, "ledger_no": case.ledger_no, "summary": case.summary,
         "petitioners": [{"name": p.name, "id_number": mask_id_number(p.id_number), "phone": mask_phone(p.phone)}
                         for p in case.petitioners.all()],
-        "category": case.category.name if case.category else None, "source": case.source,
+        "category": vocabulary.category_label(case) or None,
+        "category_code": vocabulary.category_code(case.category_id),
+        "source": case.source, "source_label": vocabulary.source_label(case),
         "status": case.status, "settlement_method": case.settlement_method,
         "handling_org": case.handling_org.code, "registered_on": case.registered_on, "deadline": case.deadline,
         "key_supervision": case.key_supervision, "flags": [f for f in Case.FLAGS if getattr(case, f)],
@@ -123,12 +129,15 @@ def list_cases(request: AuthedRequest, page: int = 1, page_size: int = Query(50,
     from qingji.ledger.filters import apply_ledger_filters
 
     require_capability(request, "case.view")
-    queryset = apply_ledger_filters(visible_cases(request.user), request.GET)
+    book = RuleBook()
+    queryset = apply_ledger_filters(visible_cases(request.user), request.GET, book=book)
     count = queryset.count()
     page = max(page, 1)
-    rows = (queryset.select_related("handling_org", "category").prefetch_related("petitioners")
+    rows = (queryset.select_related("handling_org").prefetch_related("petitioners")
             [(page - 1) * page_size: page * page_size])
-    return {"count": count, "page": page, "page_size": page_size, "results": [_case_out(c) for c in rows]}
+    vocabulary = Vocabulary(book)
+    return {"count": count, "page": page, "page_size": page_size,
+            "results": [_case_out(c, vocabulary) for c in rows]}
 
 
 @api.get("/cases/{case_id}", response=CaseDetailOut, summary="One case (404 outside my scope)")
@@ -136,7 +145,7 @@ def get_case(request: AuthedRequest, case_id: int) -> dict[str, Any]:
     case = get_visible_case(request.user, case_id)
     responsibility = getattr(case, "responsibility", None)
     return {
-        **_case_out(case),
+        **_case_out(case, Vocabulary()),
         "lead_official": str(responsibility.lead_official) if responsibility and responsibility.lead_official else None,
         "plan": responsibility.plan if responsibility else "", "goal": responsibility.goal if responsibility else "",
         "work_log": list(case.work_log.values("id", "kind", "date", "participants", "content")),

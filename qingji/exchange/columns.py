@@ -44,6 +44,8 @@ COLUMNS = [
     Column("note", "备注"),
 ]
 
+# The spec's words for the default sources. Which sources a unit has, and their labels, are its local rule
+# `sources` (qingji/ledger/vocabulary.py): the import accepts an active entry's label and code, and these.
 SOURCES: Vocabulary = {
     Source.CENTRAL_COMMITTEE: ("中央政法委交办", "中央政法委", "中央交办"),
     Source.PROVINCIAL_COMMITTEE: ("省委政法委交办", "省委政法委"),

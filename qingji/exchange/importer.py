@@ -23,15 +23,15 @@ from qingji.accounts.roles import has_capability
 from qingji.audit.models import AuditEntry, AuditHead
 from qingji.audit.services import ENTRY_COLUMNS, audit_chain, audit_head_locked, audit_log, audit_values
 from qingji.campaigns.models import Campaign, CampaignCase
-from qingji.exchange.columns import FLAG_COLUMNS, OPEN
-from qingji.exchange.parsing import LABELS, Lookups, Row, RowReader, read_rows
+from qingji.exchange.columns import FLAG_COLUMNS, OPEN, Vocabulary
+from qingji.exchange.columns import SOURCES as SOURCE_SYNONYMS
+from qingji.exchange.parsing import LABELS, Lookups, Row, RowReader, UnitWords, Words, read_rows, word
 from qingji.exchange.reviews import parse_reviews, review_sheet, write_reviews
 from qingji.ledger.models import (
     CLOSED_STATUSES,
     Case,
     CasePetitioner,
     CaseStatus,
-    Category,
     JudicialAid,
     Petitioner,
     RecordSource,
@@ -59,6 +59,8 @@ from qingji.ledger.services import (
     search_text_of,
     status_change,
 )
+from qingji.ledger.vocabulary import CATEGORIES, SOURCES, Entry, VocabularyKey
+from qingji.ledger.vocabulary import Vocabulary as VocabularyOfRules
 from qingji.lib import bulk
 from qingji.lib.bulk import BackgroundWriter, allocate_ids, insert_values, large_page_cache
 from qingji.lib.pii import digest
@@ -168,29 +170,59 @@ def _review_rows(source: Path | IO[bytes], name: str, ledger_numbers: set[str],
     return parse_reviews(source, name, sheet, ledger_numbers, problems)
 
 
+def _words(entries: list[Entry], synonyms: Vocabulary) -> Words:
+    """The words of one unit's rule: an active entry by its label, its code, and (a default code) the synonyms
+    of spec/ledger-template.md; a retired one by its label and code, to say so."""
+    accepted: dict[str, str] = {}
+    retired: dict[str, str] = {}
+    for entry in entries:
+        words = (entry.label, entry.code, *synonyms.get(entry.code, ()))
+        target = accepted if entry.active else retired
+        for text in words:
+            target.setdefault(word(text), entry.code)
+    return Words(accepted, retired, [e.label for e in entries if e.active])
+
+
+def _unit_words(vocabulary: VocabularyOfRules, key: VocabularyKey, orgs: list[Org], own: Org | None,
+                synonyms: Vocabulary) -> UnitWords:
+    """The words of every unit's rule, a group per distinct rule; the fallback is the importing user's unit's."""
+    groups: list[Words] = []
+    of_unit: dict[int, int] = {}
+    for entries, ids in vocabulary.groups(key, orgs):
+        groups.append(_words(entries, synonyms))
+        of_unit.update(dict.fromkeys(ids or (), len(groups) - 1))
+    fallback = of_unit.get(own.pk, 0) if own is not None else 0
+    if own is None and of_unit:  # no importing unit (the command line): the default rule for an unknown unit
+        groups.append(_words(vocabulary.entries(key, None), synonyms))
+        fallback = len(groups) - 1
+    return UnitWords(groups, of_unit, fallback)
+
+
 class _Context:
-    """The importing user, the units and categories, and today, loaded once per import."""
+    """The importing user, the units, their sources and categories, and today, loaded once per import."""
 
     def __init__(self, actor: User | None) -> None:
         self.actor = actor
         self.orgs_by_pk = {o.pk: o for o in Org.objects.all()}
         self.scope = None if actor is None else set(visible_orgs(actor).values_list("pk", flat=True))
-        self.categories_by_pk = {c.pk: c for c in Category.objects.all()}
+        self.vocabulary = VocabularyOfRules()
         self.today = timezone.localdate()
 
     def lookups(self) -> Lookups:
-        orgs = self.orgs_by_pk.values()
+        orgs = list(self.orgs_by_pk.values())
+        own = self.orgs_by_pk.get(self.actor.org_id) if self.actor is not None and self.actor.org_id else None
         return Lookups(orgs={o.code: o.pk for o in orgs} | {o.name: o.pk for o in orgs}, scope=self.scope,
-                       categories={c.name: c.pk for c in self.categories_by_pk.values()}, today=self.today)
+                       sources=_unit_words(self.vocabulary, SOURCES, orgs, own, SOURCE_SYNONYMS),
+                       categories=_unit_words(self.vocabulary, CATEGORIES, orgs, own, {}), today=self.today)
 
     def take_over(self, rows: list[Row]) -> None:
-        """The parser's keys of units and categories as the objects the writer works with."""
-        orgs, categories = self.orgs_by_pk, self.categories_by_pk
+        """The parser's keys of units and codes of categories as the objects the writer works with."""
+        orgs, vocabulary = self.orgs_by_pk, self.vocabulary
         for row in rows:
             v = row.values
             v["handling_org"] = orgs[v["handling_org"]]
             if v["category"] is not None:
-                v["category"] = categories[v["category"]]
+                v["category"] = vocabulary.category(v["category"])
 
 
 # ---------------------------------------------------------------- writing

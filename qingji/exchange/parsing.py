@@ -1,8 +1,9 @@
 """Reading and checking the rows of a ledger workbook (spec/ledger-template.md): each row parsed into plain
 values, every problem of every row collected, as `row, column, value, message` with the row number Excel
-shows. Units and categories are given by their keys (`Lookups`), so that rows and lookups can cross a
-process boundary: a large workbook is read and checked in a child process (`read_rows`) while the
-importer writes the rows before (see docs/exchange.md)."""
+shows. Units are given by their keys, sources and categories by their codes (`Lookups`: plain data, the words
+each unit's local rules accept), so that rows and lookups can cross a process boundary: a large workbook is
+read and checked in a child process (`read_rows`) while the importer writes the rows before (see
+docs/exchange.md)."""
 
 import datetime as dt
 import os
@@ -10,6 +11,7 @@ import pickle
 import subprocess
 import sys
 import traceback
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +21,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from qingji.exchange.columns import COLUMNS, FLAG_COLUMNS, GENDERS, METHODS, OPEN, SOURCES, STAGES, STATUSES, lookup
+from qingji.exchange.columns import COLUMNS, FLAG_COLUMNS, GENDERS, METHODS, OPEN, STAGES, STATUSES, lookup
 from qingji.ledger.models import CLOSED_STATUSES, CaseStatus
 from qingji.lib.idnumbers import check_id_number, check_phone, normalise_id_number, normalise_phone
 from qingji.lib.problems import ProblemList
@@ -36,7 +38,7 @@ from qingji.lib.values import (
 )
 
 LABELS = {c.field: c.label for c in COLUMNS}
-SOURCE_WORDS, STATUS_WORDS, METHOD_WORDS = lookup(SOURCES), lookup(STATUSES), lookup(METHODS)
+STATUS_WORDS, METHOD_WORDS = lookup(STATUSES), lookup(METHODS)
 STAGE_WORDS, GENDER_WORDS = lookup(STAGES), lookup(GENDERS)
 PAST_DATES = ("first_petitioned_on", "assigned_on", "registered_on", "closed_on")
 
@@ -52,14 +54,44 @@ class Row:
     officials: dict[str, Any] = field(default_factory=dict)
 
 
+def word(text: str) -> str:
+    """A cell's word as the words of `Words` are kept: trimmed and NFKC-folded (full-width letters as ASCII)."""
+    return unicodedata.normalize("NFKC", text.strip())
+
+
+@dataclass
+class Words:
+    """What the rules of some units call their sources (or categories): each accepted word → its code (the
+    active entries' labels and codes, and the synonyms of the default codes), the retired entries' words →
+    code, and the labels to name in a refusal."""
+
+    accepted: dict[str, str]
+    retired: dict[str, str]
+    offered: list[str]
+
+
+@dataclass
+class UnitWords:
+    """The `Words` of each unit: `groups[of_unit[unit key]]`, `groups[fallback]` for a unit not listed (every
+    unit where no unit has rules of its own; the unknown unit of a bad row)."""
+
+    groups: list[Words]
+    of_unit: dict[int, int]
+    fallback: int = 0
+
+    def of(self, unit: int | None) -> Words:
+        return self.groups[self.of_unit.get(unit, self.fallback) if unit is not None else self.fallback]
+
+
 @dataclass
 class Lookups:
-    """What the parser looks things up in: units by code and by name, categories by name (their keys), the
-    units in the importing user's scope (None: all), and today."""
+    """What the parser looks things up in: units by code and by name (their keys), the words of the sources
+    and categories of each unit's rules, the units in the importing user's scope (None: all), and today."""
 
     orgs: dict[str, int]
     scope: set[int] | None
-    categories: dict[str, int]
+    sources: UnitWords
+    categories: UnitWords
     today: dt.date
 
 
@@ -86,9 +118,9 @@ def parse_row(number: int, raw: dict[str, Any], ctx: Lookups, problems: ProblemL
     v["address"] = cell_text(raw.get("address"))
     v["gender"] = GENDER_WORDS.get(cell_code(raw.get("gender")), "")
     v["group_size"] = _group_size(row, raw.get("group_size"), problems)
+    _parse_org(row, raw.get("handling_org"), ctx, problems)  # first: the unit's rules say the sources
     _parse_vocabularies(row, raw, ctx, problems)
     _parse_dates(row, raw, ctx, problems)
-    _parse_org(row, raw.get("handling_org"), ctx, problems)
     for column in ("lead_official", "supervising_official", "watch_officer"):
         text = cell_text(raw.get(column))
         v[column] = parse_official(text) if text else None
@@ -140,16 +172,11 @@ def _group_size(row: Row, value: Any, problems: ProblemList) -> int:
 
 def _parse_vocabularies(row: Row, raw: dict[str, Any], ctx: Lookups, problems: ProblemList) -> None:
     v = row.values
+    unit = v.get("handling_org")
     source = cell_code(raw.get("source"))
-    v["source"] = SOURCE_WORDS.get(source)
-    if v["source"] is None:
-        _problem(problems, row.number, "source", source, _("Unknown source; use one of: %(values)s.")
-                 % {"values": "、".join(words[0] for words in SOURCES.values())})
-    category = cell_text(raw.get("category"))
-    v["category"] = ctx.categories.get(category) if category else None  # a key
-    if category and v["category"] is None:
-        _problem(problems, row.number, "category", category, _("Unknown category; use one of: %(values)s.")
-                 % {"values": "、".join(ctx.categories)})
+    v["source"] = _listed(row, "source", source, ctx.sources.of(unit), problems, required=True)
+    category = cell_code(raw.get("category"))
+    v["category"] = _listed(row, "category", category, ctx.categories.of(unit), problems)  # a code
     stage = cell_code(raw.get("stage"))
     v["stage"] = STAGE_WORDS.get(stage, "")
     if stage and not v["stage"]:
@@ -164,6 +191,27 @@ def _parse_vocabularies(row: Row, raw: dict[str, Any], ctx: Lookups, problems: P
     if method and not v["method"]:
         _problem(problems, row.number, "method", method,
                  _("Unknown method; use 书面保证息诉罢访, 批准终结 or 其他方式办结."))
+
+
+def _listed(row: Row, column: str, text: str, words: Words, problems: ProblemList,
+            required: bool = False) -> str | None:
+    """The code of a source or category word of the handling unit's rules; a problem for an unknown or retired
+    one (None: blank, or a problem)."""
+    if not text and not required:
+        return None
+    code = words.accepted.get(word(text))
+    if code is not None:
+        return code
+    values = "、".join(words.offered)
+    if word(text) in words.retired:
+        message = (_("This source is retired in the handling unit's rules; use one of: %(values)s.")
+                   if column == "source" else
+                   _("This category is retired in the handling unit's rules; use one of: %(values)s."))
+    else:
+        message = (_("Unknown source; use one of: %(values)s.") if column == "source" else
+                   _("Unknown category; use one of: %(values)s."))
+    _problem(problems, row.number, column, text, message % {"values": values})
+    return None
 
 
 def _parse_dates(row: Row, raw: dict[str, Any], ctx: Lookups, problems: ProblemList) -> None:

@@ -1,4 +1,5 @@
-"""The empty import template: the header row, a notes sheet, and drop-downs for listed values."""
+"""The empty import template: the header row, a notes sheet, and drop-downs for listed values (the sources and
+categories that the user's unit's local rules offer, by their labels)."""
 
 from io import BytesIO
 
@@ -8,11 +9,13 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from qingji.exchange.columns import COLUMNS, FLAG_COLUMNS, GENDERS, METHODS, SOURCES, STAGES, STATUSES
+from qingji.exchange.columns import COLUMNS, FLAG_COLUMNS, GENDERS, METHODS, STAGES, STATUSES
 from qingji.exchange.exporter import EXPORTED
-from qingji.ledger.models import Category
+from qingji.ledger.vocabulary import CATEGORIES, SOURCES, Vocabulary
+from qingji.organisations.models import Org
 
 ROWS = 2000
+LIST_LIMIT = 255  # Excel refuses a drop-down list written out longer than this
 
 
 def _notes() -> dict[str, str]:
@@ -34,7 +37,8 @@ def _notes() -> dict[str, str]:
     }
 
 
-def template_workbook() -> bytes:
+def template_workbook(org: Org | None = None) -> bytes:
+    """The template for the cases of `org` (the importing user's unit): its sources and categories."""
     workbook = Workbook()
     sheet = workbook.worksheets[0]  # the one sheet of a new workbook
     sheet.title = "台账"
@@ -44,15 +48,21 @@ def template_workbook() -> bytes:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True)
         sheet.column_dimensions[get_column_letter(index)].width = 14
+    vocabulary = Vocabulary()
+    offered = {name: [e.label for e in vocabulary.entries(key, org) if e.active]
+               for name, key in (("source", SOURCES), ("category", CATEGORIES))}
     lists = {
-        "source": [w[0] for w in SOURCES.values()], "status": [w[0] for w in STATUSES.values()],
+        "source": offered["source"], "status": [w[0] for w in STATUSES.values()],
         "method": [w[0] for w in METHODS.values()], "stage": [w[0] for w in STAGES.values()],
-        "gender": [w[0] for w in GENDERS.values()], "category": list(Category.objects.values_list("name", flat=True)),
+        "gender": [w[0] for w in GENDERS.values()], "category": offered["category"],
         **{flag: ["是", "否"] for flag in FLAG_COLUMNS},
     }
     positions = {c.field: i for i, c in enumerate(EXPORTED, start=1)}
     for field, values in lists.items():
-        validation = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True)
+        formula = '"' + ",".join(values) + '"'
+        if len(formula) > LIST_LIMIT:  # the notes sheet lists them
+            continue
+        validation = DataValidation(type="list", formula1=formula, allow_blank=True)
         letter = get_column_letter(positions[field])
         validation.add(f"{letter}2:{letter}{ROWS}")
         sheet.add_data_validation(validation)
@@ -62,6 +72,8 @@ def template_workbook() -> bytes:
     notes = workbook.create_sheet(_("Instructions"))
     notes.append([_("Column"), _("Synonyms accepted"), _("Rules")])
     explanations = _notes()
+    explanations["source"] = f"{explanations['source']} {'、'.join(offered['source'])}"
+    explanations["category"] = "、".join(offered["category"])
     for column in COLUMNS:
         if column.field == "seq":
             continue

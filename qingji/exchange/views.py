@@ -131,7 +131,7 @@ def import_marked(request: AuthedRequest) -> HttpResponse:
 @login_required
 def template(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "case.import")
-    response = HttpResponse(template_workbook(), content_type=XLSX)
+    response = HttpResponse(template_workbook(request.user.org), content_type=XLSX)
     response["Content-Disposition"] = "attachment; filename=ledger-template.xlsx"
     return response
 

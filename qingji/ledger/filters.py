@@ -2,11 +2,17 @@
 report drill-downs, so that one set of GET parameters means the same everywhere.
 
 Parameters: status (open or a CaseStatus, repeatable), method, source (repeatable),
-key_supervision (yes / no / a body), org (unit code), category (id), flag (repeatable),
+key_supervision (yes / no / a body), org (unit code), category (code), flag (repeatable),
 deadline (overdue / due7 / on_time), registered_from, registered_to, q, campaign, as_of, sort.
+
+A source or a category is any code, so that a retired one still finds its old cases; the choices a page offers
+come from the vocabulary (qingji/ledger/vocabulary.py). "Due soon" (due7) is within the days of the local rule
+`deadline.due_soon_days` of each case's handling unit.
 """
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -20,16 +26,18 @@ from qingji.ledger.models import (
     OPEN_STATUSES,
     Case,
     CaseStatus,
-    Category,
     SettlementMethod,
-    Source,
     StatusPeriod,
     case_field_label,
 )
+from qingji.ledger.vocabulary import CATEGORIES, SOURCES, Vocabulary
+from qingji.organisations.models import Org
+from qingji.rules.keys import CODE_RE
+from qingji.rules.selectors import RuleBook, rule_for_cases_q
 
-DUE_SOON_DAYS = 7
+DUE_SOON = "deadline.due_soon_days"
 STATUS_CHOICES = [("open", _("Open (not concluded)")), *CaseStatus.choices]
-DEADLINE_CHOICES = [("overdue", _("Overdue")), ("due7", _("Due within 7 days")), ("on_time", _("On time"))]
+DEADLINE_CHOICES = [("overdue", _("Overdue")), ("due7", _("Due soon")), ("on_time", _("On time"))]
 KEY_SUPERVISION_CHOICES = [("", _("Any")), ("yes", _("Under key supervision")), ("no", _("Not under key supervision"))]
 FLAG_CHOICES = [(flag, case_field_label(flag)) for flag in CASE_FLAGS]
 
@@ -46,15 +54,27 @@ DEFAULT_SORT = "-registered_on"
 TRIGRAM_MIN = 3
 
 
+class CodeChoiceField(forms.ChoiceField):
+    """Any well-formed code, whatever the choices shown (they are one user's; a link may carry another's)."""
+
+    def valid_value(self, value: Any) -> bool:
+        return isinstance(value, str) and bool(CODE_RE.match(value))
+
+
+class CodeMultipleChoiceField(forms.MultipleChoiceField):
+    def valid_value(self, value: Any) -> bool:
+        return isinstance(value, str) and bool(CODE_RE.match(value))
+
+
 class LedgerFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     status = forms.MultipleChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
     method = forms.ChoiceField(label=_("Settlement method"), choices=[("", _("Any")), *SettlementMethod.choices],
                                required=False)
-    source = forms.MultipleChoiceField(label=_("Source"), choices=Source.choices, required=False)
+    source = CodeMultipleChoiceField(label=_("Source"), required=False)
     key_supervision = forms.CharField(label=_("Key supervision"), required=False, max_length=50)
     org = forms.CharField(label=_("Handling unit"), required=False, max_length=32)
-    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all(), required=False)
+    category = CodeChoiceField(label=_("Category"), required=False)
     flag = forms.MultipleChoiceField(label=_("Flags"), choices=FLAG_CHOICES, required=False)
     deadline = forms.ChoiceField(label=_("Deadline"), choices=[("", _("Any")), *DEADLINE_CHOICES], required=False)
     registered_from = forms.DateField(label=_("Registered from"), required=False)
@@ -64,15 +84,25 @@ class LedgerFilterForm(forms.Form):
     sort = forms.ChoiceField(label=_("Sort"), choices=[(k, k) for k in SORTS], required=False)
 
 
-def ledger_filter_form(params: QueryDict) -> LedgerFilterForm:
+def ledger_filter_form(params: QueryDict, *, org: Org | None = None, vocabulary: Vocabulary | None = None,
+                       scope: Iterable[int] | None = None) -> LedgerFilterForm:
+    """The filters of `params`; with a `vocabulary`, the sources and categories it offers `org`'s user: every
+    entry of the unit's rules, retired ones too, and those of the units in `scope` (ids)."""
     form = LedgerFilterForm(params)
+    if vocabulary is not None:
+        scope_ids = list(scope) if scope is not None else None
+        for name, key in (("source", SOURCES), ("category", CATEGORIES)):
+            field = form.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = vocabulary.filter_choices(key, org, scope_ids)
     form.is_valid()
     return form
 
 
-def apply_ledger_filters(queryset: QuerySet[Case], params: QueryDict) -> QuerySet[Case]:
+def apply_ledger_filters(queryset: QuerySet[Case], params: QueryDict, *,
+                         book: RuleBook | None = None) -> QuerySet[Case]:
     """Narrow an already scoped queryset by the ledger's GET parameters. Invalid values are
-    ignored (the form shows why), so a bad link still shows the ledger."""
+    ignored (the form shows why), so a bad link still shows the ledger. `book`: the page's rules."""
     data = ledger_filter_form(params).cleaned_data
     as_of: dt.date | None = data.get("as_of")
     if as_of:
@@ -85,10 +115,11 @@ def apply_ledger_filters(queryset: QuerySet[Case], params: QueryDict) -> QuerySe
     if data.get("org"):
         queryset = queryset.filter(handling_org__code=data["org"])
     if data.get("category"):
-        queryset = queryset.filter(category=data["category"])
+        queryset = queryset.filter(category__code=data["category"])
     for flag in data.get("flag") or []:
         queryset = queryset.filter(**{flag: True})
-    queryset = _deadline(queryset, data.get("deadline") or "", as_of or timezone.localdate(), current=not as_of)
+    queryset = _deadline(queryset, data.get("deadline") or "", as_of or timezone.localdate(), current=not as_of,
+                         book=book)
     if data.get("registered_from"):
         queryset = queryset.filter(registered_on__gte=data["registered_from"])
     if data.get("registered_to"):
@@ -134,7 +165,16 @@ def _key_supervision(queryset: QuerySet[Case], value: str) -> QuerySet[Case]:
     return queryset
 
 
-def _deadline(queryset: QuerySet[Case], state: str, today: dt.date, current: bool = True) -> QuerySet[Case]:
+def due_soon_q(today: dt.date, *, book: RuleBook | None = None, field: str = "handling_org_id",
+               prefix: str = "") -> Q:
+    """Cases due from `today` to the last day their unit's `deadline.due_soon_days` counts as due soon."""
+    return Q(**{f"{prefix}deadline__gte": today}) & rule_for_cases_q(
+        DUE_SOON, lambda days: Q(**{f"{prefix}deadline__lte": today + dt.timedelta(days=days)}), field=field,
+        book=book)
+
+
+def _deadline(queryset: QuerySet[Case], state: str, today: dt.date, current: bool = True,
+              book: RuleBook | None = None) -> QuerySet[Case]:
     """Deadline state of open cases; as of a past date, "open" is the as-of status, filtered already."""
     if not state:
         return queryset
@@ -144,8 +184,8 @@ def _deadline(queryset: QuerySet[Case], state: str, today: dt.date, current: boo
     if state == "overdue":
         return open_cases.filter(deadline__lt=today)
     if state == "due7":
-        return open_cases.filter(deadline__gte=today, deadline__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
-    return open_cases.filter(deadline__gt=today + dt.timedelta(days=DUE_SOON_DAYS))
+        return open_cases.filter(due_soon_q(today, book=book))
+    return open_cases.filter(deadline__gte=today).exclude(due_soon_q(today, book=book))
 
 
 def search_cases(queryset: QuerySet[Case], text: str) -> QuerySet[Case]:

@@ -13,13 +13,12 @@ from qingji.ledger.models import (
     AidPayer,
     AttachmentKind,
     Case,
-    Category,
     Gender,
-    Source,
     Stage,
     WorkKind,
     case_field_label,
 )
+from qingji.ledger.vocabulary import CATEGORIES, SOURCES, Vocabulary
 from qingji.organisations.models import Official, Org
 from qingji.web.forms import BootstrapMixin, model_choice_field
 
@@ -45,10 +44,9 @@ class CaseForm(BootstrapMixin, forms.Form):
                                 help_text=_("Leave blank to number it automatically."))
     handling_org = forms.ModelChoiceField(label=_("Handling unit"), queryset=Org.objects.none())
     summary = forms.CharField(label=_("Petition matter"), widget=forms.Textarea(attrs={"rows": 3}))
-    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(active=True),
-                                      required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False)
     stage = forms.ChoiceField(label=_("Stage involved"), choices=[("", "—"), *Stage.choices], required=False)
-    source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
+    source = forms.ChoiceField(label=_("Source"))
     first_petitioned_on = PastDateField(label=_("First petitioned on"), required=False)
     assigned_on = PastDateField(label=_("Handed down on"), required=False)
     registered_on = PastDateField(label=_("Registered on"), required=False)
@@ -62,9 +60,37 @@ class CaseForm(BootstrapMixin, forms.Form):
     deadline = forms.DateField(label=_("Deadline"), required=False, widget=DATE)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args: Any, orgs: QuerySet[Org], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, orgs: QuerySet[Org], vocabulary: Vocabulary | None = None,
+                 keep: dict[str, str] | None = None, **kwargs: Any) -> None:
+        """The sources and categories offered are the active ones of the chosen handling unit (the one posted,
+        else the initial one); `keep` is a case's own codes, kept offered when retired (an edit)."""
         super().__init__(*args, **kwargs)
-        model_choice_field(self, "handling_org").queryset = orgs.exclude(kind="committee")
+        units = orgs.exclude(kind="committee")
+        model_choice_field(self, "handling_org").queryset = units
+        self.vocabulary = vocabulary or Vocabulary()
+        unit = self._chosen_unit(orgs)
+        keep = keep or {}
+        for name, key, blank in (("source", SOURCES, []), ("category", CATEGORIES, [("", "—")])):
+            choices = self.vocabulary.choices(key, unit)
+            kept = keep.get(name)
+            if kept and kept not in dict(choices):
+                choices.append((kept, self.vocabulary.label(key, kept, unit)))
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [*blank, *choices]
+
+    def _chosen_unit(self, orgs: QuerySet[Org]) -> Org | None:
+        chosen = self.data.get("handling_org") if self.is_bound else None
+        chosen = chosen or self.initial.get("handling_org")
+        if isinstance(chosen, Org):
+            return chosen
+        if chosen and str(chosen).isdigit():
+            return orgs.filter(pk=int(chosen)).first()
+        return None
+
+    def clean_category(self) -> Any:
+        code = self.cleaned_data.get("category")
+        return self.vocabulary.category(code) if code else None
 
     def clean_docket_numbers(self) -> list[str]:
         return split_lines(self.cleaned_data.get("docket_numbers", ""))

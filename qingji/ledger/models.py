@@ -14,7 +14,9 @@ if TYPE_CHECKING:
 
 
 class Source(models.TextChoices):
-    """Who handed the case down (spec/ledger-template.md, in that order)."""
+    """The codes of the default sources (spec/ledger-template.md, in that order). Which sources a unit offers,
+    and their labels, are the local rule `sources` (qingji/ledger/vocabulary.py); these English names show a
+    default entry whose label is unchanged."""
 
     CENTRAL_COMMITTEE = "central_committee", _("Handed down by the central committee")
     PROVINCIAL_COMMITTEE = "provincial_committee", _("Handed down by the provincial committee")
@@ -61,18 +63,17 @@ class Gender(models.TextChoices):
 
 
 class Category(models.Model):
-    """问题类别: the code a case points to. Which categories are offered, and their labels, are the local rule
-    `categories` (qingji/rules); a code set there gets its row here, named by its first label."""
+    """问题类别: the code a case points to. Which categories are offered, in which order and with which labels, is
+    the local rule `categories` (qingji/ledger/vocabulary.py); a code set there gets its row here, named by its
+    first label (two units' rules may give different codes the same label)."""
 
     code = models.CharField(_("code"), max_length=30, unique=True)
-    name = models.CharField(_("name"), max_length=50, unique=True)
-    position = models.PositiveIntegerField(_("position"), default=100)
-    active = models.BooleanField(_("active"), default=True)
+    name = models.CharField(_("name"), max_length=50)
 
     class Meta:
         verbose_name = _("category")
         verbose_name_plural = _("categories")
-        ordering = ["position", "name"]
+        ordering = ["code"]
 
     def __str__(self) -> str:
         return self.name
@@ -116,7 +117,7 @@ class Case(models.Model):
                                  on_delete=models.PROTECT, related_name="cases", db_index=False)  # case_category_idx
     stage = models.CharField(_("stage involved"), max_length=20, choices=Stage.choices, blank=True)
     first_petitioned_on = models.DateField(_("first petitioned on"), null=True, blank=True)
-    source = models.CharField(_("source"), max_length=30, choices=Source.choices)
+    source = models.CharField(_("source"), max_length=30)  # a code of the local rule `sources`
     assigned_on = models.DateField(_("handed down on"), null=True, blank=True)
     registered_on = models.DateField(_("registered on"))
     key_supervision = models.CharField(_("key supervision by"), max_length=50, blank=True)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from qingji.accounts.http import AuthedRequest
 from qingji.accounts.roles import has_capability
 from qingji.ledger import forms, services
-from qingji.ledger.filters import DEFAULT_SORT, apply_ledger_filters, ledger_filter_form
+from qingji.ledger.filters import DEFAULT_SORT, DUE_SOON, apply_ledger_filters, ledger_filter_form
 from qingji.ledger.models import LEDGER_COLUMNS, Case, Petitioner, case_field_label
 from qingji.ledger.paging import capped_page
 from qingji.ledger.panels import case_panels
@@ -34,9 +34,11 @@ from qingji.ledger.selectors import (
     visible_petitioners,
     visible_similar_petitioners,
 )
+from qingji.ledger.vocabulary import Vocabulary
 from qingji.lib.idnumbers import normalise_id_number
 from qingji.lib.pii import digest
 from qingji.organisations.selectors import visible_orgs
+from qingji.rules.selectors import RuleBook
 from qingji.web.views_helpers import require_capability
 
 PAGE_SIZE = 50
@@ -54,16 +56,21 @@ def _export_url(request: AuthedRequest) -> str | None:
 def case_list(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "case.view")
     orgs = list(visible_orgs(request.user))
-    cases = apply_ledger_filters(visible_cases(request.user, orgs=orgs), request.GET)
-    cases = cases.select_related("handling_org", "category", "responsibility__lead_official")
+    book = RuleBook()  # the page's rules: the filters, the labels and "due soon" of every row
+    vocabulary = Vocabulary(book)
+    cases = apply_ledger_filters(visible_cases(request.user, orgs=orgs), request.GET, book=book)
+    cases = cases.select_related("handling_org", "responsibility__lead_official")
     page = capped_page(cases, request.GET.get("page"), PAGE_SIZE)
     case_ids = [c.pk for c in page.object_list]
     petitioners = petitioner_names(case_ids)
-    rows = [{"case": c, "petitioners": petitioners.get(c.pk, [])} for c in page.object_list]
+    rows = [{"case": c, "petitioners": petitioners.get(c.pk, []), "source": vocabulary.source_label(c),
+             "category": vocabulary.category_label(c), "due_soon_days": book.value(DUE_SOON, c.handling_org)}
+            for c in page.object_list]
     params = request.GET.copy()
     params.pop("page", None)
+    form = ledger_filter_form(request.GET, org=request.user.org, vocabulary=vocabulary, scope=[o.pk for o in orgs])
     context = {
-        "form": ledger_filter_form(request.GET), "page": page, "rows": rows, "columns": ledger_columns(request.user),
+        "form": form, "page": page, "rows": rows, "columns": ledger_columns(request.user),
         "all_columns": LEDGER_COLUMNS, "query": params.urlencode(), "sort": request.GET.get("sort") or DEFAULT_SORT,
         "today": timezone.localdate(), "export_url": _export_url(request), "orgs": orgs,
     }
@@ -88,8 +95,11 @@ def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def _detail_context(request: AuthedRequest, case: Case, **forms_: object) -> dict[str, object]:
     responsibility = getattr(case, "responsibility", None)
     today = timezone.localdate()
+    book = RuleBook()
+    vocabulary = Vocabulary(book)
     return {
-        "case": case, "responsibility": responsibility,
+        "case": case, "responsibility": responsibility, "source_label": vocabulary.source_label(case),
+        "category_label": vocabulary.category_label(case), "due_soon_days": book.value(DUE_SOON, case.handling_org),
         "handlers": list(responsibility.handlers.all()) if responsibility else [],
         "petitioners": list(case.petitioners.order_by("casepetitioner__position")),
         "matters": list(case.matters.select_related("org")),
@@ -210,7 +220,10 @@ def case_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     initial.update(handling_org=case.handling_org, version=case.version,
                    flags=[f for f in Case.FLAGS if getattr(case, f)],
                    docket_numbers="\n".join(case.matters.values_list("docket_number", flat=True)))
-    form = forms.CaseEditForm(request.POST or None, orgs=visible_orgs(request.user), initial=initial)
+    category_code = case.category.code if case.category else ""
+    form = forms.CaseEditForm(request.POST or None, orgs=visible_orgs(request.user),
+                              initial={**initial, "category": category_code},
+                              keep={"source": case.source, "category": category_code})
     stale = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -342,7 +355,8 @@ def attachment_download(request: AuthedRequest, pk: int, attachment_id: int) -> 
 def responsibility_table(request: AuthedRequest) -> HttpResponse:
     """工作包案责任分解表: one row per case with the five fixed items, grouped by unit."""
     require_capability(request, "case.view")
-    cases = (apply_ledger_filters(visible_cases(request.user), request.GET)
+    book = RuleBook()
+    cases = (apply_ledger_filters(visible_cases(request.user), request.GET, book=book)
              .select_related("handling_org", "responsibility__lead_official", "responsibility__supervising_official",
                              "responsibility__watch_officer", "responsibility__head_of_unit")
              .prefetch_related("responsibility__handlers", "petitioners")
@@ -356,7 +370,10 @@ def responsibility_table(request: AuthedRequest) -> HttpResponse:
         groups.setdefault(case.handling_org, []).append(case)
     params = request.GET.copy()
     params.pop("format", None)
+    orgs = list(visible_orgs(request.user))
+    form = ledger_filter_form(request.GET, org=request.user.org, vocabulary=Vocabulary(book),
+                              scope=[o.pk for o in orgs])
     return render(request, "ledger/responsibility.html", {
-        "groups": groups, "form": ledger_filter_form(request.GET), "query": params.urlencode(),
-        "today": dt.date.today(), "orgs": visible_orgs(request.user),
+        "groups": groups, "form": form, "query": params.urlencode(),
+        "today": dt.date.today(), "orgs": orgs,
     })

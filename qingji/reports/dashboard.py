@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 
 from qingji.accounts.models import User
 from qingji.accounts.roles import has_capability
-from qingji.ledger.filters import DUE_SOON_DAYS
+from qingji.ledger.filters import due_soon_q
 from qingji.ledger.models import OPEN_STATUSES
 from qingji.ledger.selectors import visible_cases, visible_unit_ids
 from qingji.reports import charts
 from qingji.reports.selectors import settlement_trend, summary, week_ends
 from qingji.reports.views import ledger_link
+from qingji.rules.selectors import RuleBook
 from qingji.web.dashboard import Panel, register_panel
 
 
@@ -24,9 +25,10 @@ def figures_panel(user: User) -> dict[str, Any] | None:
     today = timezone.localdate()
     cases = visible_cases(user)
     units = visible_unit_ids(user)
-    report = summary(org=user.org, as_of=today, units=units)
-    due_week = cases.filter(status__in=OPEN_STATUSES, deadline__gte=today,
-                            deadline__lte=today + dt.timedelta(days=DUE_SOON_DAYS)).count()
+    book = RuleBook()
+    report = summary(org=user.org, as_of=today, units=units, book=book)
+    # Due soon: within the days of each handling unit's rule `deadline.due_soon_days`, as the ledger's filter.
+    due_week = cases.filter(due_soon_q(today, book=book), status__in=OPEN_STATUSES).count()
     orgs = report["by_org"]
     return {
         "report": report, "overdue": sum(r["overdue"] for r in orgs), "due_week": due_week,
@@ -60,14 +62,15 @@ def _milestones(user: User) -> list[dict[str, Any]]:
 
 
 def tasks_panel(user: User) -> dict[str, Any] | None:
-    """Open cases where the user is the lead official or a handler, due within a week or overdue."""
+    """Open cases where the user is the lead official or a handler, due soon (by their unit's rule) or overdue."""
     official = getattr(user, "official", None)
     if official is None or not has_capability(user, "case.view"):
         return None
     today = timezone.localdate()
     mine = (visible_cases(user)
             .filter(Q(responsibility__lead_official=official) | Q(responsibility__handlers=official))
-            .filter(status__in=OPEN_STATUSES, deadline__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
+            .filter(status__in=OPEN_STATUSES, deadline__isnull=False)
+            .filter(Q(deadline__lt=today) | due_soon_q(today, book=RuleBook()))
             .select_related("handling_org").distinct().order_by("deadline")[:20])
     return {"cases": list(mine), "today": today, "title": _("My tasks")}
 

@@ -25,16 +25,17 @@ from qingji.ledger.models import (
     CaseStatus,
     Category,
     SettlementMethod,
-    Source,
     StatusPeriod,
     WorkKind,
 )
+from qingji.ledger.vocabulary import CATEGORIES, SOURCES, Vocabulary
 from qingji.lib.rates import rate
 from qingji.lifecycle.models import Proceeding, ProceedingKind, ProceedingState, Reopening
 from qingji.organisations.models import Org
 from qingji.organisations.selectors import org_scope_q
 from qingji.reports import checkpoints
 from qingji.reviews.models import Grade
+from qingji.rules.selectors import RuleBook
 
 if TYPE_CHECKING:
     from qingji.campaigns.models import Campaign
@@ -69,11 +70,13 @@ def periods_as_of(cases: QuerySet[Case], as_of: dt.date) -> QuerySet[StatusPerio
 
 
 def summary(*, org: Org | None = None, campaign: "Campaign | None" = None, as_of: dt.date | None = None,
-            units: list[int] | None = None, cases: QuerySet[Case] | None = None) -> dict[str, Any]:
+            units: list[int] | None = None, cases: QuerySet[Case] | None = None,
+            book: RuleBook | None = None) -> dict[str, Any]:
     """The summary of the cases of `units` (default: the units in `org`'s scope; None and no org: every
     case), or of a hand-made `cases` queryset, in `campaign` if given, as of the end of `as_of`.
     `org` names the report's scope. The grouped figures come from the checkpoints where they can
-    (reports/checkpoints.py); a hand-made queryset is always counted in full."""
+    (reports/checkpoints.py); a hand-made queryset is always counted in full. The sources and categories
+    are listed in the order and with the labels of `org`'s rules (`book`: the page's rules)."""
     as_of = as_of or timezone.localdate()
     if cases is None and units is None:
         units = unit_ids(org)
@@ -102,8 +105,9 @@ def summary(*, org: Org | None = None, campaign: "Campaign | None" = None, as_of
     result["rebound"] = _rebound(rebounds, result["concluded"])
     result["terminations"] = _terminations(groups, units=units, campaign=campaign, cases=cases, as_of=as_of)
     result["work_by_kind"] = _work(counted.work)
-    result["by_source"] = _by_source(groups)
-    result["by_category"] = _by_category(counted.categories)
+    vocabulary = Vocabulary(book)
+    result["by_source"] = _by_source(groups, vocabulary, org)
+    result["by_category"] = _by_category(counted.categories, vocabulary, org)
     result["by_org"] = _by_org(per_org, rebounds)
     result["flags"] = _flags(counted.flags)
     result["aid"] = _aid(counted.aid)
@@ -158,18 +162,29 @@ def _flags(per_unit: dict[int, list[int]]) -> dict[str, int]:
     return {flag: sum(counts[i] for counts in per_unit.values()) for i, flag in enumerate(CASE_FLAGS)}
 
 
-def _by_category(per_unit: dict[tuple[int | None, int], list[int]]) -> list[dict[str, Any]]:
-    """Every category with at least one case, in the order of the category list; cases without one last."""
-    totals: dict[int | None, list[int]] = {}
+def _in_rule_order(codes: set[str], key: Any, vocabulary: Vocabulary, org: Org | None) -> list[str]:
+    """`codes` in the order of `org`'s rule, then those it does not list (retired elsewhere, another unit's)."""
+    order = [e.code for e in vocabulary.entries(key, org) if e.code in codes]
+    return [*order, *sorted(codes - set(order))]
+
+
+def _by_category(per_unit: dict[tuple[int | None, int], list[int]], vocabulary: Vocabulary,
+                 org: Org | None) -> list[dict[str, Any]]:
+    """Every category with at least one case, in the order of the rule `categories`; cases without one last."""
+    totals: dict[str | None, list[int]] = {}
+    named = {pk for pk, _org in per_unit if pk is not None}
+    codes = dict(Category.objects.filter(pk__in=named).values_list("pk", "code")) if named else {}
     for (category, _org), (n, settled) in per_unit.items():
-        row = totals.setdefault(category, [0, 0])
+        row = totals.setdefault(codes.get(category) if category is not None else None, [0, 0])
         row[0] += n
         row[1] += settled
-    named = [pk for pk in totals if pk is not None]
-    names = list(Category.objects.filter(pk__in=named).values_list("pk", "name")) if named else []
-    order: list[tuple[int | None, str]] = [*names, *([(None, _("No category"))] if None in totals else [])]
-    return [{"category": pk, "label": label, "total": totals[pk][0], "settled": totals[pk][1],
-             "settlement_rate": rate(totals[pk][1], totals[pk][0])} for pk, label in order if totals[pk][0]]
+    order: list[tuple[str | None, str]] = [
+        (code, vocabulary.label(CATEGORIES, code, org))
+        for code in _in_rule_order({c for c in totals if c is not None}, CATEGORIES, vocabulary, org)]
+    if None in totals:
+        order.append((None, _("No category")))
+    return [{"category": code, "label": label, "total": totals[code][0], "settled": totals[code][1],
+             "settlement_rate": rate(totals[code][1], totals[code][0])} for code, label in order if totals[code][0]]
 
 
 def _methods(groups: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -198,16 +213,18 @@ def _totals(groups: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _by_source(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _by_source(groups: list[dict[str, Any]], vocabulary: Vocabulary, org: Org | None) -> list[dict[str, Any]]:
+    """Every source with at least one case, in the order of the rule `sources` of the report's unit."""
     rows = []
-    for source in Source:
-        mine = [g for g in groups if g["case__source"] == source.value]
+    for source in _in_rule_order({g["case__source"] for g in groups}, SOURCES, vocabulary, org):
+        mine = [g for g in groups if g["case__source"] == source]
         total = sum(g["n"] for g in mine)
         if not total:
             continue
         settled = sum(g["n"] for g in mine if g["status"] == CaseStatus.CLOSED_SETTLED)
         rows.append({
-            "source": source.value, "label": str(source.label), "key_supervision": sum(g["key"] for g in mine),
+            "source": source, "label": vocabulary.label(SOURCES, source, org),
+            "key_supervision": sum(g["key"] for g in mine),
             "total": total, "settled": settled, "settlement_rate": rate(settled, total),
             "settled_by_method": _methods(mine),
         })

@@ -137,6 +137,10 @@ class RuleBook:
     def is_set_anywhere(self, key: str) -> bool:
         return any(key in values for values in self._org_sets.values())
 
+    def set_by(self, key: str) -> dict[int, Any]:
+        """The units that set `key` in their own set, with their value: {unit id: value}."""
+        return {pk: values[key] for pk, values in self._org_sets.items() if key in values}
+
     def partition(self, key: str, orgs: QuerySet[Org] | None = None) -> list[tuple[Any, list[int] | None]]:
         """The units grouped by their value of `key`: [(value, unit ids)]. Where no unit sets the key this is
         [(default, None)], None meaning every unit, and no unit is read."""

@@ -1,25 +1,30 @@
 """The supervision scan (`qingji remind`): what is due as of a day, sent as notices, each once.
 
-The rules are the seeds' defaults, configurable through settings.QINGJI_SUPERVISION_RULES:
-- a case due within `due_soon_days` → notice to its lead official and handlers;
+What it sends follows the local rules (qingji/rules) of each case's handling unit, `qingji rules set …`:
+- a case due within `deadline.due_soon_days` → notice to its lead official and handlers;
 - a case past its deadline → notice to them and to the unit;
-- half the time to the deadline gone and no work-log entry → supervision notice to handler and lead official;
-- a reminder whose response is overdue → escalation to the committee one level up;
-- a settled or concluded case petitioned again (reopened) → notice to the lead official and the committee;
+- half the time to the deadline gone and no work-log entry → supervision notice to handler and lead official
+  (`supervision.half_time`);
+- a reminder whose response is overdue → escalation to the committee one level up (`supervision.escalate`);
+- a settled or concluded case petitioned again (reopened) within `supervision.reopened_lookback_days` → notice
+  to the lead official and the committee (`supervision.reopened`);
 - an explanation or rectification past its due date → notice to the unit and to the committee;
 - a campaign's next bulletin due by its cadence → notice to the organising committee.
+Each kind of check is one query whatever the rules: the units that share a value are one condition of it
+(`rule_for_cases_q`), all read from one RuleBook per scan.
 """
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
 
-from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from qingji.campaigns.models import ExplanationStatus, ExplanationTask
+from qingji.ledger.filters import due_soon_q
 from qingji.ledger.models import CLOSED_STATUSES, OPEN_STATUSES, Case, CaseStatus, StatusPeriod, WorkLogEntry
+from qingji.rules.selectors import RuleBook, rule_for_cases_q
 from qingji.supervision.models import Rectification, Reminder
 from qingji.supervision.services import (
     committee_above,
@@ -30,12 +35,14 @@ from qingji.supervision.services import (
     unit_users,
 )
 
-DEFAULT_RULES: dict[str, Any] = {"due_soon_days": 7, "half_time": True, "escalate": True, "reopened": True,
-                                 "reopened_lookback_days": 30}
+EVERY = Q(pk__isnull=False)  # a condition that holds (an empty Q() is dropped from an OR)
+NONE = Q(pk__in=[])
 
 
-def rules() -> dict[str, Any]:
-    return {**DEFAULT_RULES, **getattr(settings, "QINGJI_SUPERVISION_RULES", {})}
+def _switched_on(key: str, book: RuleBook, field: str = "handling_org_id") -> Q:
+    """The cases whose unit has the yes-or-no rule `key` on."""
+    on: Callable[[bool], Q] = lambda value: EVERY if value else NONE  # noqa: E731
+    return rule_for_cases_q(key, on, field=field, book=book)
 
 
 def _case_people(case: Case) -> list:
@@ -55,9 +62,9 @@ def _open_cases() -> QuerySet[Case]:
             .prefetch_related("responsibility__handlers__account"))
 
 
-def scan_deadlines(as_of: dt.date, due_soon_days: int) -> dict[str, int]:
+def scan_deadlines(as_of: dt.date, book: RuleBook) -> dict[str, int]:
     sent = {"due_soon": 0, "overdue": 0}
-    for case in _open_cases().filter(deadline__lte=as_of + dt.timedelta(days=due_soon_days)):
+    for case in _open_cases().filter(Q(deadline__lt=as_of) | due_soon_q(as_of, book=book)):
         if case.deadline is None:  # never (the query takes cases with a deadline); for the types
             continue
         if case.deadline >= as_of:
@@ -76,11 +83,12 @@ def scan_deadlines(as_of: dt.date, due_soon_days: int) -> dict[str, int]:
     return sent
 
 
-def scan_half_time(as_of: dt.date) -> int:
+def scan_half_time(as_of: dt.date, book: RuleBook) -> int:
     """Half the time from registration to the deadline gone, and no work recorded since registration."""
     worked = WorkLogEntry.objects.filter(case=OuterRef("pk"), date__lte=as_of)
     sent = 0
-    for case in _open_cases().filter(deadline__gte=as_of, registered_on__lte=as_of).exclude(Exists(worked)):
+    cases = _open_cases().filter(_switched_on("supervision.half_time", book))
+    for case in cases.filter(deadline__gte=as_of, registered_on__lte=as_of).exclude(Exists(worked)):
         if case.deadline is None:  # never (the query takes cases with a deadline); for the types
             continue
         midpoint = case.registered_on + (case.deadline - case.registered_on) / 2
@@ -93,18 +101,22 @@ def scan_half_time(as_of: dt.date) -> int:
     return sent
 
 
-def scan_reminders(as_of: dt.date) -> int:
-    overdue = Reminder.objects.filter(responded_on__isnull=True, escalated_on__isnull=True,
-                                      response_due__lt=as_of).select_related("issuer", "case__handling_org")
+def scan_reminders(as_of: dt.date, book: RuleBook) -> int:
+    overdue = (Reminder.objects.filter(responded_on__isnull=True, escalated_on__isnull=True, response_due__lt=as_of)
+               .filter(_switched_on("supervision.escalate", book, "case__handling_org_id"))
+               .select_related("issuer", "case__handling_org"))
     return sum(1 for reminder in overdue if reminder_escalate(reminder=reminder, as_of=as_of))
 
 
-def scan_reopened(as_of: dt.date, lookback_days: int) -> int:
-    """重新上访: a case back in progress the day a closed period ended."""
+def scan_reopened(as_of: dt.date, book: RuleBook) -> int:
+    """重新上访: a case back in progress the day a closed period ended, within its unit's lookback days."""
     closed_before = StatusPeriod.objects.filter(case=OuterRef("case"), status__in=CLOSED_STATUSES,
                                                 valid_to=OuterRef("valid_from"))
-    reopened = (StatusPeriod.objects.filter(status=CaseStatus.IN_PROGRESS, valid_from__lte=as_of,
-                                            valid_from__gte=as_of - dt.timedelta(days=lookback_days))
+    field = "case__handling_org_id"
+    recent = rule_for_cases_q("supervision.reopened_lookback_days",
+                              lambda days: Q(valid_from__gte=as_of - dt.timedelta(days=days)), field=field, book=book)
+    reopened = (StatusPeriod.objects.filter(status=CaseStatus.IN_PROGRESS, valid_from__lte=as_of)
+                .filter(recent).filter(_switched_on("supervision.reopened", book, field))
                 .filter(Exists(closed_before)).select_related("case__handling_org"))
     sent = 0
     for period in reopened:
@@ -155,12 +167,13 @@ def scan_bulletins(as_of: dt.date) -> int:
 
 
 def run_scan(as_of: dt.date) -> dict[str, int]:
-    """Every rule, as of the end of `as_of`; returns how many notices each sent (0 on a second run)."""
-    config = rules()
-    sent = scan_deadlines(as_of, int(config["due_soon_days"]))
-    sent["half_time"] = scan_half_time(as_of) if config["half_time"] else 0
-    sent["escalated"] = scan_reminders(as_of) if config["escalate"] else 0
-    sent["reopened"] = scan_reopened(as_of, int(config["reopened_lookback_days"])) if config["reopened"] else 0
+    """Every check, as of the end of `as_of`, by the rules in force now; returns how many notices each sent (0 on
+    a second run)."""
+    book = RuleBook()
+    sent = scan_deadlines(as_of, book)
+    sent["half_time"] = scan_half_time(as_of, book)
+    sent["escalated"] = scan_reminders(as_of, book)
+    sent["reopened"] = scan_reopened(as_of, book)
     sent["tasks"] = scan_tasks(as_of)
     sent["bulletins"] = scan_bulletins(as_of)
     return sent

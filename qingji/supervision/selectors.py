@@ -7,18 +7,25 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from qingji.accounts.models import User
+from qingji.ledger.filters import due_soon_q
 from qingji.ledger.models import OPEN_STATUSES, Case
 from qingji.ledger.selectors import visible_cases, visible_unit_ids
 from qingji.organisations.selectors import visible_orgs
+from qingji.rules.selectors import RuleBook
 from qingji.supervision.models import Notification, Rectification, Reminder
 
 
-def deadline_lists(user: User, as_of: dt.date, days: int) -> dict[str, Any]:
-    """Open cases due within `days` and those past their deadline, grouped by handling unit."""
+def deadline_lists(user: User, as_of: dt.date, days: int | None = None,
+                   book: RuleBook | None = None) -> dict[str, Any]:
+    """Open cases due within `days` (None: due soon by each unit's rule `deadline.due_soon_days`) and those past
+    their deadline, grouped by handling unit."""
     open_cases = (visible_cases(user).filter(status__in=OPEN_STATUSES, deadline__isnull=False)
                   .select_related("handling_org", "responsibility__lead_official").order_by("handling_org__path",
                                                                                            "deadline", "pk"))
-    due = open_cases.filter(deadline__gte=as_of, deadline__lte=as_of + dt.timedelta(days=days))
+    if days is None:
+        due = open_cases.filter(due_soon_q(as_of, book=book))
+    else:
+        due = open_cases.filter(deadline__gte=as_of, deadline__lte=as_of + dt.timedelta(days=days))
     overdue = open_cases.filter(deadline__lt=as_of)
     return {"overdue": _by_unit(overdue), "due_soon": _by_unit(due)}
 

@@ -20,7 +20,6 @@ from qingji.ledger.selectors import get_visible_case
 from qingji.organisations.selectors import visible_orgs
 from qingji.supervision import selectors, services
 from qingji.supervision.forms import CloseForm, RectificationForm, ReminderForm, ResponseForm
-from qingji.supervision.scan import rules
 from qingji.supervision.tasks import remind_task
 from qingji.web.views_helpers import apply_errors, require_capability
 
@@ -31,10 +30,9 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 def deadlines(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "supervision.view")
     today = timezone.localdate()
-    try:
-        days = max(1, min(90, int(request.GET.get("days", rules()["due_soon_days"]))))
-    except ValueError:
-        days = int(rules()["due_soon_days"])
+    days: int | None = None  # by default, due soon by each unit's rule `deadline.due_soon_days`
+    if request.GET.get("days", "").isdigit():
+        days = max(1, min(90, int(request.GET["days"])))
     return render(request, "supervision/deadlines.html", {
         "lists": selectors.deadline_lists(request.user, today, days), "days": days, "today": today,
         "can_remind": has_capability(request.user, "reminder.send")})

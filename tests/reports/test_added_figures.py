@@ -51,7 +51,7 @@ def _added(report) -> dict:  # type: ignore[no-untyped-def]
 
 def test_the_added_figures_count_the_cases_as_they_stood_at_the_end_of_the_day(city):
     _ledger(city)
-    land, labour = Category.objects.get(name="土地征用").pk, Category.objects.get(name="劳动争议").pk
+    land, labour = "land_acquisition", "labour_dispute"
     february = summary(org=city["QH-ZFW"], as_of=D(2012, 2, 29))
     assert _added(february) == {
         "concluded": 3, "closure_rate": "75.0", "rebound": {"cases": 0, "rate": "0.0"},

@@ -63,3 +63,25 @@ def test_it_tells_the_committee_when_the_next_bulletin_is_due(city, users):
     told = Notification.objects.filter(kind="bulletin_due").values_list("user__username", flat=True)
     assert sorted(told) == ["committee", "committee_lead"]
     assert run_scan(D(2012, 2, 8))["bulletins"] == 0
+
+
+def test_a_unit_whose_rules_turn_half_time_off_gets_no_half_time_notice(city, users):
+    from qingji.rules.services import rule_set
+
+    rule_set(actor=None, org=city["QH-HY-FY"], key="supervision.half_time", value=False, reason="本院不发")
+    quiet = make_case(city["QH-HY-FY"], status=CaseStatus.IN_PROGRESS, registered_on=D(2012, 1, 1))
+    other = make_case(city["QH-QY-FY"], status=CaseStatus.IN_PROGRESS, registered_on=D(2012, 1, 1))
+    assert run_scan(D(2012, 3, 1))["half_time"] > 0
+    titles = " ".join(Notification.objects.filter(kind="half_time").values_list("title", flat=True))
+    assert other.ledger_no in titles and quiet.ledger_no not in titles
+
+
+def test_a_reopening_is_told_within_the_units_lookback_days(city, users):
+    from qingji.rules.services import rule_set
+
+    case = make_case(city["QH-QY-FY"], status=CaseStatus.CLOSED_SETTLED, method="written_pledge",
+                     registered_on=D(2012, 1, 5), closed_on=D(2012, 2, 1))
+    case_transition(actor=None, case=case, to_status=CaseStatus.IN_PROGRESS, effective_on=D(2012, 3, 1))
+    assert run_scan(D(2012, 4, 15))["reopened"] == 0  # 45 days ago: past the default 30
+    rule_set(actor=None, org=city["QH-ZY"], key="supervision.reopened_lookback_days", value=60)
+    assert run_scan(D(2012, 4, 15))["reopened"] > 0

@@ -33,7 +33,7 @@ def test_it_lists_due_soon_and_overdue_cases_per_unit(city, users, client, login
     elsewhere = _case(city, 5, "QH-HY-FY")
     login(users["committee"])
     page = client.get(reverse("supervision:deadlines")).content.decode()
-    overdue_part, due_part = page.split("天内到期", 1)
+    overdue_part, due_part = page.split("即将到期", 1)
     assert _by_unit(overdue_part) == {"清源区人民法院": [late.ledger_no]}
     assert _by_unit(due_part) == {"清源区人民法院": [soon.ledger_no], "河阳区人民法院": [elsewhere.ledger_no]}
     assert later.ledger_no not in page

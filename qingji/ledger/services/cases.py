@@ -23,6 +23,7 @@ from qingji.ledger.models import (
     UnderlyingMatter,
 )
 from qingji.ledger.services.checks import check_not_future, require
+from qingji.ledger.vocabulary import CATEGORIES, SOURCES, Vocabulary
 from qingji.organisations.models import Org
 
 
@@ -53,6 +54,25 @@ def next_ledger_no(org: Org, year: int) -> str:
     """`{unit code}-{year}-{seq}`, the next free sequence number for the unit and year."""
     prefix = ledger_no_prefix(org, year)
     return format_ledger_no(prefix, last_ledger_seq(prefix) + 1)
+
+
+def check_offered(org: Org, *, source: str | None = None, category: Category | None = None,
+                  vocabulary: Vocabulary | None = None) -> None:
+    """A new source or category of a case of `org` is one its rules offer (active); a case keeps a retired
+    one it has (the caller checks only what changes)."""
+    if source is None and category is None:
+        return
+    vocabulary = vocabulary or Vocabulary()
+    errors = {}
+    if source is not None and not vocabulary.is_offered(SOURCES, source, org):
+        errors["source"] = _("The source %(source)s is not offered for cases of %(unit)s (unknown or retired).") \
+            % {"source": vocabulary.label(SOURCES, source, org), "unit": org.name}
+    if category is not None and not vocabulary.is_offered(CATEGORIES, category.code, org):
+        errors["category"] = _("The category %(category)s is not offered for cases of %(unit)s (unknown or "
+                               "retired).") % {"category": vocabulary.label(CATEGORIES, category.code, org),
+                                               "unit": org.name}
+    if errors:
+        raise ValidationError(errors)
 
 
 def search_text_of(names: Sequence[str], summary: str, dockets: Sequence[str]) -> str:
@@ -98,6 +118,7 @@ def case_register(
     registered_on = registered_on or assigned_on or timezone.localdate()
     ledger_no = ledger_no.strip() or next_ledger_no(handling_org, registered_on.year)
     _check_dockets(docket_numbers)
+    check_offered(handling_org, source=source, category=category)
     case = Case(**case_values(
         actor=actor, handling_org=handling_org, summary=summary, source=source, petitioners=petitioners,
         registered_on=registered_on, ledger_no=ledger_no, category=category, stage=stage,
@@ -187,6 +208,7 @@ def case_update(
         changed = {f: (getattr(case, f), getattr(current, f)) for f in CASE_FIELDS
                    if getattr(case, f) != getattr(current, f)}
         raise StaleCase(current, changed)
+    _check_new_codes(current, changes)
     before = case_snapshot(current)
     for field, value in changes.items():
         setattr(current, field, value)
@@ -208,6 +230,15 @@ def case_update(
     if "summary" in changes or dockets or links is not None:  # what text search looks in
         refresh_search_text(current)
     return current
+
+
+def _check_new_codes(current: Case, changes: dict[str, Any]) -> None:
+    """A source or category changed to one the (new) handling unit's rules offer."""
+    org = changes.get("handling_org", current.handling_org)
+    source = changes.get("source")
+    category = changes.get("category")
+    check_offered(org, source=source if source is not None and source != current.source else None,
+                  category=category if category is not None and category.pk != current.category_id else None)
 
 
 def _new_dockets(case: Case, docket_numbers: Sequence[str]) -> list[str]:

@@ -42,19 +42,21 @@ def page_query(query: str, number: int) -> str:
     return params.urlencode()
 
 
-@register.filter
-def deadline_state(case: Case, today: dt.date) -> str:
+def deadline_state(case: Case, today: dt.date, due_soon_days: int) -> str:
+    """overdue, due7 (due soon: within the unit's `deadline.due_soon_days`), on_time, or "" (none, or closed)."""
     if not case.deadline or not case.is_open:
         return ""
     days = (case.deadline - today).days
     if days < 0:
         return "overdue"
-    return "due7" if days <= 7 else "on_time"
+    return "due7" if days <= due_soon_days else "on_time"
 
 
 # ---------------------------------------------------------------- the ledger table's cells
 # One row of the ledger table in Python: the template's per-cell if/elif chain and the flags
-# include cost more than all the page's SQL together (docs/performance.md).
+# include cost more than all the page's SQL together (docs/performance.md). A row is the view's: the case,
+# its petitioners' names, its source's and category's labels (qingji/ledger/vocabulary.py) and the days its
+# unit counts as due soon, all looked up through the page's one RuleBook.
 
 FLAG_BADGES = (
     ("beijing_petition", "text-bg-danger", _lazy("Beijing")),
@@ -89,8 +91,8 @@ def _flags(case: Case) -> str:
     return "".join(parts).rstrip(" ")
 
 
-def _deadline_cell(case: Case, today: dt.date) -> str:
-    state = deadline_state(case, today)
+def _deadline_cell(case: Case, today: dt.date, due_soon_days: int) -> str:
+    state = deadline_state(case, today, due_soon_days)
     css = {"overdue": "text-overdue", "due7": "text-warning-emphasis fw-semibold"}.get(state, "")
     badge = ""
     if state == "overdue":
@@ -112,11 +114,11 @@ CELLS = {
         '<td><a href="{}">{}</a></td>', reverse("ledger:detail", args=[case.pk]), case.ledger_no),
     "petitioners": lambda case, row, today: format_html("<td>{}</td>", "、".join(row["petitioners"])),
     "summary": lambda case, row, today: format_html('<td class="wrap">{}</td>', Truncator(case.summary).chars(60)),
-    "category": lambda case, row, today: format_html("<td>{}</td>", case.category or ""),
-    "source": lambda case, row, today: format_html("<td>{}</td>", case.get_source_display()),
+    "category": lambda case, row, today: format_html("<td>{}</td>", row["category"]),
+    "source": lambda case, row, today: format_html("<td>{}</td>", row["source"]),
     "handling_org": lambda case, row, today: format_html("<td>{}</td>", case.handling_org.name),
     "registered_on": lambda case, row, today: format_html("<td>{}</td>", _day(case.registered_on)),
-    "deadline": lambda case, row, today: _deadline_cell(case, today),
+    "deadline": lambda case, row, today: _deadline_cell(case, today, row["due_soon_days"]),
     "status": lambda case, row, today: _status_cell(case),
     "key_supervision": lambda case, row, today: format_html("<td>{}</td>", case.key_supervision),
     "flags": lambda case, row, today: format_html("<td>{}</td>", mark_safe(_flags(case))),  # noqa: S308 - built by format_html

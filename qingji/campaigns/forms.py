@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from qingji.campaigns.models import DEFAULT_PHASES, Cadence, Campaign, GroupRole
 from qingji.campaigns.selectors import inherited_rules, milestone_date
-from qingji.ledger.models import Source
+from qingji.campaigns.services import campaign_source_choices
 from qingji.organisations.models import Official, Org, OrgKind
 from qingji.rules.keys import CRITERIA, clean_value
 from qingji.rules.selectors import DEFAULT, Resolved, RuleBook
@@ -136,7 +136,7 @@ class CampaignForm(BootstrapMixin, forms.Form):
                                   widget=forms.DateInput(DATE, "%Y-%m-%d"),
                                   help_text=gettext_lazy("Cases registered by this day and not settled as of it "
                                                          "join the campaign."))
-    sources = forms.MultipleChoiceField(label=gettext_lazy("Sources"), choices=Source.choices, required=False,
+    sources = forms.MultipleChoiceField(label=gettext_lazy("Sources"), choices=(), required=False,
                                         widget=forms.CheckboxSelectMultiple,
                                         help_text=gettext_lazy("None chosen: every source."))
     units = forms.ModelMultipleChoiceField(label=gettext_lazy("Units"), queryset=Org.objects.none(), required=False,
@@ -176,6 +176,7 @@ class CampaignForm(BootstrapMixin, forms.Form):
 
         model_choice_field(self, "units").queryset = (Org.objects.filter(org_scope_q(organiser))
                                                       .exclude(kind=OrgKind.COMMITTEE))
+        cast(forms.MultipleChoiceField, self.fields["sources"]).choices = campaign_source_choices(organiser)
         for criterion in CRITERIA:
             self.fields[f"weight_{criterion}"] = forms.DecimalField(
                 label=WEIGHT_LABELS[criterion], min_value=Decimal(0), max_value=Decimal(1000), decimal_places=2,

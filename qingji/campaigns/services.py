@@ -22,11 +22,11 @@ from qingji.campaigns.models import (
     Phase,
 )
 from qingji.campaigns.selectors import group_candidates, may_organise, takes_part
-from qingji.ledger.models import Case, CaseStatus, Source
+from qingji.ledger.models import Case, CaseStatus
 from qingji.ledger.selectors import cases_in_org_scope
 from qingji.lib import bulk
 from qingji.organisations.models import Official, Org
-from qingji.organisations.selectors import visible_orgs
+from qingji.organisations.selectors import org_scope_q, visible_orgs
 from qingji.reports.selectors import periods_as_of
 from qingji.rules.keys import clean_value, key_or_refuse
 from qingji.rules.models import RuleValue
@@ -46,7 +46,16 @@ def require_manager(actor: User | None, campaign: Campaign | None = None, capabi
         raise PermissionDenied(_("This campaign is run by another unit."))
 
 
-def _validate(*, code: str, name: str, starts_on: dt.date, ends_on: dt.date, sources: Sequence[str],
+def campaign_source_choices(organiser: Org) -> list[tuple[str, str]]:
+    """The sources a campaign may take cases from: every source of the organiser's rules and of the units in its
+    scope, retired ones too (a campaign clears old cases)."""
+    from qingji.ledger.vocabulary import SOURCES, Vocabulary
+
+    scope = Org.objects.filter(org_scope_q(organiser)).values_list("pk", flat=True)
+    return Vocabulary().filter_choices(SOURCES, organiser, scope)
+
+
+def _validate(*, code: str, name: str, organiser: Org, starts_on: dt.date, ends_on: dt.date, sources: Sequence[str],
               phases: Sequence[tuple[str, dt.date, dt.date]], rules: CampaignRules) -> None:
     errors: dict[str, list[str]] = {}
     if not code.strip():
@@ -55,8 +64,9 @@ def _validate(*, code: str, name: str, starts_on: dt.date, ends_on: dt.date, sou
         errors["name"] = [_("A campaign needs a name.")]
     if ends_on < starts_on:
         errors["ends_on"] = [_("The campaign ends before it starts.")]
-    if set(sources) - set(Source.values):
-        errors["sources"] = [_("Unknown source.")]
+    unknown = set(sources) - {code for code, _label in campaign_source_choices(organiser)}
+    if unknown:
+        errors["sources"] = [_("Unknown source: %(codes)s.") % {"codes": ", ".join(sorted(unknown))}]
     for phase, start, end in phases:
         if end < start:
             errors.setdefault("phases", []).append(_("Phase “%(name)s” ends before it starts.") % {"name": phase})
@@ -120,8 +130,8 @@ def campaign_create(
         raise ValidationError({"organiser": _("A campaign is organised by a political-legal committee or by a unit "
                                               "with units under it; %(unit)s has none.") % {"unit": organiser.name}})
     rules = rules or {}
-    _validate(code=code, name=name, starts_on=starts_on, ends_on=ends_on, sources=sources, phases=phases,
-              rules=rules)
+    _validate(code=code, name=name, organiser=organiser, starts_on=starts_on, ends_on=ends_on, sources=sources,
+              phases=phases, rules=rules)
     if Campaign.objects.filter(code=code.strip()).exists():
         raise ValidationError({"code": _("Another campaign has this code.")})
     campaign = Campaign.objects.create(
@@ -143,8 +153,8 @@ def campaign_update(
     own rule set, in the same transaction (keys not given stay as they are)."""
     require_manager(actor, campaign)
     rules = rules or {}
-    _validate(code=campaign.code, name=name, starts_on=starts_on, ends_on=ends_on, sources=sources, phases=phases,
-              rules=rules)
+    _validate(code=campaign.code, name=name, organiser=campaign.organiser, starts_on=starts_on, ends_on=ends_on,
+              sources=sources, phases=phases, rules=rules)
     before = _snapshot(campaign)
     for field, value in (("name", name.strip()), ("starts_on", starts_on), ("ends_on", ends_on),
                          ("cutoff_date", cutoff_date), ("sources", list(sources))):

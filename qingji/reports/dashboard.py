@@ -51,14 +51,14 @@ def _trend(units: list[int], today: dt.date, report: dict[str, Any]) -> list[dic
 
 
 def _milestones(user: User) -> list[dict[str, Any]]:
-    """The milestones of the campaigns this user's committee runs, once campaigns define them."""
-    from qingji.campaigns import models as campaign_models
+    """The milestones (`campaign.milestones`, dated from each campaign's start) of the campaigns the user's unit
+    runs, for the trend chart."""
+    from qingji.campaigns.models import Campaign
+    from qingji.campaigns.selectors import milestones
 
-    milestone_model = getattr(campaign_models, "Milestone", None)
-    if milestone_model is None:
-        return []
-    rows = milestone_model.objects.filter(campaign__organiser=user.org).order_by("date")
-    return [{"date": m.date.isoformat(), "target": m.target_rate} for m in rows]
+    book = RuleBook()
+    found = [m for campaign in Campaign.objects.filter(organiser=user.org) for m in milestones(campaign, book)]
+    return [{"date": m.date.isoformat(), "target": m.target_rate} for m in sorted(found, key=lambda m: m.date)]
 
 
 def tasks_panel(user: User) -> dict[str, Any] | None:

@@ -71,3 +71,22 @@ def test_administrators_see_no_case_figures_on_the_dashboard(client, users, city
         body = response.content.decode()
         assert "工作台" in body
         assert "trend-chart" not in body and "dash-org-chart" not in body and "甲" not in body
+
+
+def test_the_dashboard_trend_shows_the_targets_of_the_units_campaigns_as_the_rules_set_them(client, users, city):
+    import json
+    import re
+
+    from qingji.campaigns.services import campaign_create
+    from qingji.rules.services import rule_set
+
+    campaign = campaign_create(actor=None, code="QJ", name="积案化解", organiser=city["QH-ZFW"],
+                               starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31))
+    rule_set(actor=None, campaign=campaign, key="campaign.milestones",
+             value=[{"month": 2, "rate": 30}, {"month": 6, "rate": 80}])
+    client.force_login(users["committee"])
+    body = client.get(reverse("web:dashboard")).content.decode()
+    chart = json.loads(re.search(r'<script id="trend-chart" type="application/json">(.*?)</script>', body,
+                                 re.S).group(1))
+    targets = [s for s in chart["series"] if s["name"] == "阶段目标"]
+    assert targets[0]["data"] == [["2026-02-28", 30.0], ["2026-06-30", 80.0]]

@@ -1,9 +1,16 @@
 """Demo accounts of 清河市: one per role, plus the units' staff the issues name."""
 
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
+
 from qingji.accounts.models import User
 from qingji.accounts.roles import Role
 from qingji.accounts.services import user_create
 from qingji.organisations.models import Official, Org
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ACCOUNTS = [
     # username, unit, role, full name, official it is
@@ -18,9 +25,25 @@ ACCOUNTS = [
     ("court_a_lead", "QH-QY-FY", Role.UNIT_LEADER, "褚永强", "褚永强"),
     ("police", "QH-GAJ", Role.UNIT_STAFF, "严俊", "严俊"),
     ("reviewer", "QH-ZY", Role.REVIEWER, "冯建军", "冯建军"),
-    # The provincial high court approves terminations (the seeds' rule; see qingji/lifecycle/policy.py).
+    # Each step of the termination chains (termination.chains of the local rules) has someone to decide it.
+    ("court_lead", "QH-ZY", Role.UNIT_LEADER, "吴正平", "吴正平"),
+    ("police_lead", "QH-GAJ", Role.UNIT_LEADER, "孔庆祥", "孔庆祥"),
     ("high_court", "JC-GY", Role.UNIT_LEADER, "林振邦", "林振邦"),
+    ("province_committee", "JC-ZFW", Role.COMMITTEE_STAFF, "高建华", "高建华"),
 ]
+
+# What each account decides in the chains of the demo's rules, as `qingji demo` prints it.
+DUTIES: dict[str, "StrOrPromise"] = {
+    "committee": _("accepts closures; reviews the police's, procuratorate's and justice bureau's terminations"),
+    "committee_lead": _("committee leader: accepts closures, reviews terminations"),
+    "court_a_lead": _("approves the closures of the Qingyuan court"),
+    "reviewer": _("termination review panel of the intermediate court"),
+    "court_lead": _("president of the intermediate court: adjudication committee, the leading group's sign-off "
+                    "(head of the courts' campaign), his court's closures"),
+    "police_lead": _("police leader: approves the police's closures, the unit's review of its terminations"),
+    "high_court": _("provincial high court: approves the courts' terminations"),
+    "province_committee": _("provincial committee: approves the other units' terminations"),
+}
 
 
 def load(password: str) -> None:

@@ -134,14 +134,28 @@ def _demo_case(rng: random.Random, today: dt.date, index: int, org: Org, categor
         PLANNED.append((case.pk, status, method, closed))
 
 
+HEADS = ("院长", "检察长", "局长")
+
+
+def unit_posts(officials: list[Official]) -> tuple[Official, Official, list[Official]]:
+    """(第一责任人, 包案领导, the others) by post: the unit's head (院长, 检察长, 局长) answers for the unit, a deputy
+    head (副院长) or another leader (支队长, 主任) takes the case, the judges and officers handle it."""
+    head = next((o for o in officials if o.title in HEADS), officials[0])
+    deputies = [o for o in officials if o is not head and o.title.startswith("副")]
+    leaders = [o for o in officials if o is not head and ("长" in o.title or "主任" in o.title)]
+    lead = (deputies or leaders or [head])[0]
+    return head, lead, [o for o in officials if o not in (head, lead)]
+
+
 def _assign(rng: random.Random, case: Case, org: Org, registered: dt.date, today: dt.date, index: int) -> None:
-    officials = list(Official.objects.filter(org=org))
-    lead, *others = officials
+    head, lead, others = unit_posts(list(Official.objects.filter(org=org).order_by("pk")))
+    handlers = [o for o in others if not o.title.endswith("庭长")] or others or [lead]
+    supervising = next((o for o in others if o.title.endswith("庭长")), None)
     # Deadlines spread around today: some overdue, some due within the week, most later.
     deadline = today + dt.timedelta(days=[-12, -3, 4, 6, 20, 35, 50, 75][index % 8])
     responsibility_assign(
-        actor=None, case=case, lead_official=lead, supervising_official=others[0] if others else None,
-        handlers=others[-1:], watch_officer=others[-1] if others else None, head_of_unit=lead,
+        actor=None, case=case, lead_official=lead, supervising_official=supervising, handlers=handlers[-1:],
+        watch_officer=handlers[-1], head_of_unit=head,
         plan="包案领导亲自接访，调阅原审卷宗复查；落实稳控责任人，定期走访；符合条件的申请司法救助。",
         deadline=deadline, goal="依法处理到位，信访人息诉罢访", effective_on=registered + dt.timedelta(days=3),
     )

@@ -102,17 +102,24 @@ def _follow_ups(today: dt.date) -> None:
 
 
 def _pending_termination(today: dt.date) -> None:
-    """One proposal has passed the court's own bodies and waits for the leading group's head."""
-    case = (Case.objects.filter(status=CaseStatus.IN_PROGRESS, handling_org__code="QH-HY-FY")
-            .exclude(proceedings__state="pending").order_by("pk").first())
-    if case is None:
-        return
-    proceeding = termination_propose(actor=None, case=case, requested_on=today - dt.timedelta(days=6),
-                                     evidence_files=[_evidence("终结报告.pdf")],
-                                     note="再审维持原判，信访人仍坚持无理诉求，申请依法终结。")
-    for days, step in zip((4, 2), proceeding.step_codes[:2], strict=True):
-        proceeding = proceeding_decide(actor=None, proceeding=proceeding, step=step, approve=True,
-                                       decided_on=today - dt.timedelta(days=days), opinion="同意终结。")
+    """Two proposals under way, each waiting at a step of its own unit's chain: a basic court's has passed the
+    intermediate court's review panel and adjudication committee and waits for the leading group's head; the
+    police's has passed the unit's own review and waits for the city committee's."""
+    police_lead = User.objects.filter(username="police_lead").first()
+    for unit, note, decided in (
+            ("QH-HY-FY", "再审维持原判，信访人仍坚持无理诉求，申请依法终结。", 2),
+            ("QH-GAJ", "不予立案决定经复议、复核维持，信访人诉求无事实依据，申请依法终结。", 1)):
+        case = (Case.objects.filter(status=CaseStatus.IN_PROGRESS, handling_org__code=unit)
+                .exclude(proceedings__state="pending").order_by("pk").first())
+        if case is None:
+            continue
+        proceeding = termination_propose(actor=None, case=case, requested_on=today - dt.timedelta(days=6),
+                                         evidence_files=[_evidence("终结报告.pdf")], note=note)
+        for days, step in zip((4, 2), proceeding.step_codes[:decided], strict=False):
+            actor = police_lead if step == "unit_review" else None
+            proceeding = proceeding_decide(actor=actor, proceeding=proceeding, step=step, approve=True,
+                                           decided_on=today - dt.timedelta(days=days),
+                                           opinion=OPINIONS.get(step, "同意终结。"))
 
 
 def _rebound(today: dt.date) -> None:

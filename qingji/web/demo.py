@@ -6,7 +6,8 @@ from qingji.accounts import demo as accounts_demo
 from qingji.organisations import demo as organisations_demo
 
 # Later parts (cases, lifecycle, campaigns) append their loaders here; each takes no arguments.
-EXTRA_STEPS: list[str] = ["qingji.ledger.demo.load", "qingji.lifecycle.demo.load", "qingji.reviews.demo.load",
+EXTRA_STEPS: list[str] = ["qingji.rules.demo.load", "qingji.ledger.demo.load",
+                          "qingji.lifecycle.demo.load", "qingji.reviews.demo.load",
                           "qingji.campaigns.demo.load"]
 
 

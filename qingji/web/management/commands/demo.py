@@ -40,7 +40,9 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(_("Demo accounts (password for all: %(password)s)") % {"password": password})
         for username, code, role, full_name, _official in accounts_demo.ACCOUNTS:
-            self.stdout.write(f"  {username:<15} {role.label:<8} {full_name}  ({code})")
+            duty = accounts_demo.DUTIES.get(username)
+            line = f"  {username:<18} {role.label:<8} {full_name}  ({code})"
+            self.stdout.write(f"{line}  — {duty}" if duty else line)
         if no_serve:
             return
         self.stdout.write("")

@@ -4,10 +4,8 @@ import datetime as dt
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from qingji.accounts.roles import Role
 from qingji.ledger.models import CaseStatus, WorkKind
 from qingji.ledger.services import work_log_add
-from tests.conftest import make_user
 from tests.ledger.factories import make_case
 from tests.world_ledger import PDF
 
@@ -38,11 +36,3 @@ def terminable(unit, **kwargs):  # type: ignore[no-untyped-def]
     return with_hearing(case_in_progress(unit, **kwargs))
 
 
-def chain_accounts(city):  # type: ignore[no-untyped-def]
-    """The accounts the chains need beyond the demo's: the intermediate court's president, the police
-    chief, the city committee's leader is the demo's committee_lead, the provincial committee's staff."""
-    return {
-        "zy_president": make_user("zy_president", city["QH-ZY"], Role.UNIT_LEADER, "吴正平"),
-        "police_lead": make_user("police_lead", city["QH-GAJ"], Role.UNIT_LEADER, "孔庆祥"),
-        "province_lead": make_user("province_lead", city["JC-ZFW"], Role.COMMITTEE_LEADER, "省委政法委领导"),
-    }

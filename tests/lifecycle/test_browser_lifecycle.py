@@ -7,7 +7,7 @@ from qingji.ledger.models import Case, CaseStatus
 from tests.browser import page, sign_in  # noqa: F401 - the fixture
 from tests.conftest import PASSWORD
 from tests.ledger.factories import make_case, valid_id_number
-from tests.lifecycle.helpers import START, chain_accounts, days_ago, with_hearing
+from tests.lifecycle.helpers import START, days_ago, with_hearing
 from tests.world_ledger import PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -76,7 +76,6 @@ def test_a_case_goes_from_registration_to_the_committee_accepting_its_closure(pa
 
 
 def test_a_termination_is_returned_once_then_approved_through_all_its_steps(page, users, city):  # noqa: F811
-    chain_accounts(city)  # the intermediate court's president decides its adjudication committee and signs
     case = with_hearing(make_case(city["QH-QY-FY"], registered_on=START, status=CaseStatus.IN_PROGRESS,
                                   name="柏永年"))
 
@@ -91,15 +90,15 @@ def test_a_termination_is_returned_once_then_approved_through_all_its_steps(page
 
     propose()
     decide(page, "reviewer", case=case, opinion="合议庭同意终结。")
-    decide(page, "zy_president", case=case, opinion="审委会决定同意终结。")
-    decide(page, "zy_president", case=case, approve=False, opinion="司法救助尚未落实，暂不签批。")
+    decide(page, "court_lead", case=case, opinion="审委会决定同意终结。")
+    decide(page, "court_lead", case=case, approve=False, opinion="司法救助尚未落实，暂不签批。")
     assert "化解中" in page.inner_text("h1")
     assert "司法救助尚未落实" in page.inner_text("#lifecycle")
 
     propose()
     decide(page, "reviewer", case=case)
-    decide(page, "zy_president", case=case)
-    decide(page, "zy_president", case=case, opinion="同意，报省高院审批。")
+    decide(page, "court_lead", case=case)
+    decide(page, "court_lead", case=case, opinion="同意，报省高院审批。")
     decide(page, "high_court", case=case, opinion="批准终结。")
     heading = page.inner_text("h1")
     assert "已结已息" in heading and "批准终结" in heading

@@ -8,7 +8,6 @@ preconditions of `termination.requires` are checked at the proposal, every missi
 import importlib
 import json
 
-import pytest
 from django.apps import apps
 
 from qingji.accounts.roles import Role
@@ -20,12 +19,7 @@ from qingji.rules.keys import COURT_CHAIN, OTHER_CHAIN
 from qingji.rules.services import rule_set
 from tests.campaigns.helpers import make_campaign
 from tests.conftest import make_user
-from tests.lifecycle.helpers import case_in_progress, chain_accounts, terminable
-
-
-@pytest.fixture
-def users(users, city):  # type: ignore[no-untyped-def]
-    return {**users, **chain_accounts(city)}
+from tests.lifecycle.helpers import case_in_progress, terminable
 
 
 def post(client, url, data):  # type: ignore[no-untyped-def]
@@ -65,16 +59,16 @@ def test_a_police_case_goes_through_its_leader_the_city_committee_and_the_provin
     assert decide(client, login, users["province"], pk, "committee_review").status_code == 403  # not the nearest
     reviewed = decide(client, login, users["committee"], pk, "committee_review")
     assert reviewed.status_code == 200 and "江川省委政法委" in reviewed.json()["waiting_for"]
-    login(users["province_lead"])
+    login(users["province_committee"])
     assert [p["id"] for p in client.get("/api/v1/approvals").json()] == [pk]
     assert decide(client, login, users["high_court"], pk, "approving_body").status_code in (403, 404)
     assert decide(client, login, users["committee_lead"], pk, "approving_body").status_code == 403
-    approved = decide(client, login, users["province_lead"], pk, "approving_body")
+    approved = decide(client, login, users["province_committee"], pk, "approving_body")
     assert approved.status_code == 200 and approved.json()["state"] == "approved"
     case.refresh_from_db()
     assert case.settlement_method == "terminated"
     assert [(d["step"], d["decided_by"]) for d in approved.json()["decisions"]][1:] == [
-        ("unit_review", "police_lead"), ("committee_review", "committee"), ("approving_body", "province_lead")]
+        ("unit_review", "police_lead"), ("committee_review", "committee"), ("approving_body", "province_committee")]
 
 
 def test_a_basic_courts_case_is_decided_by_the_intermediate_court_then_the_high_court(client, login, users, city):
@@ -91,9 +85,9 @@ def test_a_basic_courts_case_is_decided_by_the_intermediate_court_then_the_high_
     assert decide(client, login, users["reviewer"], pk, "review_panel").status_code == 200
     assert decide(client, login, users["court_a_lead"], pk, "adjudication_committee").status_code == 403
     assert decide(client, login, users["reviewer"], pk, "adjudication_committee").status_code == 403
-    assert decide(client, login, users["zy_president"], pk, "adjudication_committee").status_code == 200
+    assert decide(client, login, users["court_lead"], pk, "adjudication_committee").status_code == 200
     assert decide(client, login, users["committee_lead"], pk, "leading_group").status_code == 403
-    signed = decide(client, login, users["zy_president"], pk, "leading_group")
+    signed = decide(client, login, users["court_lead"], pk, "leading_group")
     assert signed.status_code == 200 and "江川省高级人民法院" in signed.json()["waiting_for"]
     assert decide(client, login, users["province"], pk, "approving_body").status_code == 403
     approved = decide(client, login, users["high_court"], pk, "approving_body")
@@ -122,9 +116,9 @@ def test_in_a_campaign_with_a_head_the_head_signs_for_the_leading_group(client, 
     CampaignCase.objects.create(campaign=campaign, case=case, by_hand=True)
     pk = propose(client, login, users["court_a"], case).json()["id"]
     decide(client, login, users["reviewer"], pk, "review_panel")
-    at_head = decide(client, login, users["zy_president"], pk, "adjudication_committee").json()
+    at_head = decide(client, login, users["court_lead"], pk, "adjudication_committee").json()
     assert "周启明" in at_head["waiting_for"]
-    assert decide(client, login, users["zy_president"], pk, "leading_group").status_code == 403
+    assert decide(client, login, users["court_lead"], pk, "leading_group").status_code == 403
     assert decide(client, login, users["committee_lead"], pk, "leading_group").status_code == 403
     login(head_account)
     assert [p["id"] for p in client.get("/api/v1/approvals").json()] == [pk]
@@ -171,7 +165,7 @@ def test_a_rule_change_does_not_reroute_a_running_termination(client, login, use
     kept = decide(client, login, users["committee"], running["id"], "committee_review")
     assert kept.status_code == 200 and chain_of(kept.json()) == chain_of(running)
     assert decide(client, login, users["committee_lead"], running["id"], "approving_body").status_code == 403
-    assert decide(client, login, users["province_lead"], running["id"], "approving_body").status_code == 200
+    assert decide(client, login, users["province_committee"], running["id"], "approving_body").status_code == 200
     # The next proposal follows the new rule.
     later = propose(client, login, users["police"], terminable(city["QH-GAJ"], name="后提请")).json()
     assert chain_of(later) == [("unit_review", "QH-GAJ"), ("approving_body", "QH-ZFW")]
@@ -184,8 +178,8 @@ def test_a_province_may_have_its_committee_approve_the_courts_terminations(clien
     proposal = propose(client, login, users["court_a"], terminable(city["QH-QY-FY"])).json()
     assert chain_of(proposal)[-1] == ("approving_body", "JC-ZFW")
     pk = proposal["id"]
-    for step, account in (("review_panel", "reviewer"), ("adjudication_committee", "zy_president"),
-                          ("leading_group", "zy_president")):
+    for step, account in (("review_panel", "reviewer"), ("adjudication_committee", "court_lead"),
+                          ("leading_group", "court_lead")):
         assert decide(client, login, users[account], pk, step).status_code == 200
     assert decide(client, login, users["high_court"], pk, "approving_body").status_code == 403
     approved = decide(client, login, users["province"], pk, "approving_body")  # the committee's staff

@@ -20,17 +20,12 @@ from qingji.rules.keys import COURT_CHAIN
 from qingji.rules.services import rule_set
 from tests.conftest import make_user
 from tests.ledger.factories import make_case
-from tests.lifecycle.helpers import START, chain_accounts, days_ago, terminable
+from tests.lifecycle.helpers import START, days_ago, terminable
 
 # A basic court's case: the intermediate court's review panel and adjudication committee, its president's
 # sign-off, the provincial high court's approval.
-STEPS = [("review_panel", "reviewer"), ("adjudication_committee", "zy_president"),
-         ("leading_group", "zy_president"), ("approving_body", "high_court")]
-
-
-@pytest.fixture
-def users(users, city):  # type: ignore[no-untyped-def]
-    return {**users, **chain_accounts(city)}
+STEPS = [("review_panel", "reviewer"), ("adjudication_committee", "court_lead"),
+         ("leading_group", "court_lead"), ("approving_body", "high_court")]
 
 
 def test_termination_walks_its_four_steps_and_closes_the_case_as_terminated(users, city):
@@ -56,9 +51,9 @@ def test_a_rejection_at_any_step_returns_the_proposal_and_the_case_stays_open(us
     proceeding = termination_propose(actor=users["court_a"], case=case, note="申请终结")
     proceeding = proceeding_decide(actor=users["reviewer"], proceeding=proceeding, step="review_panel",
                                    approve=True)
-    proceeding = proceeding_decide(actor=users["zy_president"], proceeding=proceeding,
+    proceeding = proceeding_decide(actor=users["court_lead"], proceeding=proceeding,
                                    step="adjudication_committee", approve=True)
-    proceeding = proceeding_decide(actor=users["zy_president"], proceeding=proceeding, step="leading_group",
+    proceeding = proceeding_decide(actor=users["court_lead"], proceeding=proceeding, step="leading_group",
                                    approve=False, opinion="司法救助尚未落实，暂不同意终结")
     case.refresh_from_db()
     assert proceeding.state == ProceedingState.RETURNED and case.status == CaseStatus.IN_PROGRESS

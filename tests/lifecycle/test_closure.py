@@ -154,3 +154,24 @@ def test_the_unit_withdraws_its_pending_request_and_the_case_is_back_in_progress
     assert pending_for(users["court_a_lead"]) == []
     with pytest.raises(ValidationError):  # nothing left to withdraw or decide
         proceeding_decide(actor=users["court_a_lead"], proceeding=proceeding, step="unit_leader", approve=True)
+
+
+def test_a_city_changing_follow_up_months_changes_the_next_closures_visits_not_those_scheduled(users, city, requested):
+    def close(case, proceeding):  # type: ignore[no-untyped-def]
+        proceeding_decide(actor=users["court_a_lead"], proceeding=proceeding, step="unit_leader", approve=True,
+                          decided_on=days_ago(15))
+        proceeding_decide(actor=users["committee"], proceeding=proceeding, step="committee", approve=True,
+                          decided_on=days_ago(10), outcome="settled")
+        return list(FollowUp.objects.filter(case=case).values_list("due_on", flat=True))
+
+    first, proceeding = requested
+    assert close(first, proceeding) == [add_months(days_ago(10), 1), add_months(days_ago(10), 3)]
+    # The city committee sets its own: the next closure in its counties follows it.
+    rule_set(actor=None, org=city["QH-ZFW"], key="follow_up.months", value=[2, 6, 12], reason="延长回访")
+    second = case_in_progress(city["QH-QY-FY"], name="李梅")
+    proceeding = closure_request(actor=users["court_a"], case=second, method="written_pledge",
+                                 concluded_on=days_ago(20), requested_on=days_ago(18), evidence_files=[pledge()])
+    assert close(second, proceeding) == [add_months(days_ago(10), m) for m in (2, 6, 12)]
+    # the visits already scheduled stay as they were
+    assert list(FollowUp.objects.filter(case=first).values_list("due_on", flat=True)) == [
+        add_months(days_ago(10), 1), add_months(days_ago(10), 3)]

@@ -402,7 +402,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--import-rows", type=int, help="rows of the import workbook (default: 100,000, or "
                         "cases / 10 below 1,000,000 cases)")
     parser.add_argument("--export-rows", type=int, help="rows exported (default: 100,000 or all cases if fewer)")
-    parser.add_argument("--only", help="comma-separated figures: ledger,summary,dashboard,exchange,bulletin")
+    parser.add_argument("--only", help="comma-separated figures: ledger,summary,dashboard,exchange,bulletin,edits "
+                                       "(edits changes the database: a batch of back-dated edits, then a refresh)")
     parser.add_argument("--child", nargs=2, metavar=("TASK", "ARG"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -443,6 +444,10 @@ def main(argv: list[str] | None = None) -> None:
         results += measure_bulletin(accounts, max(3, args.repeat // 3))
     if "exchange" in only:
         results += measure_exchange(import_rows, export_rows)
+    if "edits" in only:  # last: it edits the province
+        from bench.edits import measure_edits
+
+        results += measure_edits(accounts, max(3, args.repeat // 3))
     info["load_average_after"] = [round(x, 1) for x in os.getloadavg()]
     print()
     print(table(results))

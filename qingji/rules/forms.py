@@ -19,10 +19,14 @@ from qingji.web.forms import BootstrapMixin
 
 VERDICTS = {"bulletin.commend": "over_milestone", "bulletin.criticise": "under_milestone"}
 COUNT = "count"
+VOCABULARIES = ("sources", "categories")
+NEW_ROWS = 3  # empty rows offered for new entries
 
 
 def editor_of(key: str) -> str:
-    """json, bool, number, cadence or verdict."""
+    """list (a table of code, label, offered), json, bool, number, cadence or verdict."""
+    if key in VOCABULARIES:
+        return "list"
     if key == "bulletin.cadence":
         return "cadence"
     if key in VERDICTS:
@@ -57,12 +61,33 @@ class RuleForm(BootstrapMixin, forms.Form):
             field.required = field.required and not unsetting
             self.fields[name] = field
             # BootstrapMixin styled the declared fields only.
-            field.widget.attrs.setdefault("class", "form-select form-select-sm"
-                                          if isinstance(field.widget, forms.Select) else "form-control form-control-sm")
+            widget = field.widget
+            widget.attrs.setdefault("class", "form-select form-select-sm" if isinstance(widget, forms.Select)
+                                    else "form-check-input" if isinstance(widget, forms.CheckboxInput)
+                                    else "form-control form-control-sm")
         self.order_fields([n for n in self.fields if n != "reason"] + ["reason"])
+
+    def _list_fields(self, in_force: list[dict[str, Any]]) -> dict[str, forms.Field]:
+        """One row per entry in force (its code fixed, its label and whether it is offered editable), then
+        empty rows for new entries. A code in use cannot be dropped: it is retired by unticking it."""
+        fields: dict[str, forms.Field] = {}
+        self.list_rows: list[tuple[str, str, str]] = []
+        for i, entry in enumerate([*in_force, *([{"code": "", "label": "", "active": True}] * NEW_ROWS)]):
+            new = i >= len(in_force)
+            fields[f"code_{i}"] = forms.CharField(label=pgettext_lazy("rule entry", "Code"), initial=entry["code"],
+                                                  required=False, max_length=30, disabled=not new)
+            fields[f"label_{i}"] = forms.CharField(label=gettext_lazy("Label"), initial=entry["label"],
+                                                   required=False, max_length=50)
+            fields[f"active_{i}"] = forms.BooleanField(label=gettext_lazy("Offered"), required=False,
+                                                       initial=bool(entry.get("active", True)))
+            self.list_rows.append((f"code_{i}", f"label_{i}", f"active_{i}"))
+        self.list_size = len(in_force)
+        return fields
 
     def _value_fields(self, in_force: Any) -> dict[str, forms.Field]:
         label = pgettext_lazy("rule", "Value")
+        if self.editor == "list":
+            return self._list_fields(in_force)
         if self.editor == "json":
             example = EXAMPLES.get(self.rule_key)
             help_text = _("JSON. For example: %(example)s") % {
@@ -121,8 +146,23 @@ class RuleForm(BootstrapMixin, forms.Form):
     def unsetting(self) -> bool:
         return self.cleaned_data.get("action") == "unset"
 
+    @property
+    def rows(self) -> list[list[forms.BoundField]]:
+        """The list editor's rows, each (code, label, offered), for the template."""
+        return [[self[name] for name in row] for row in getattr(self, "list_rows", [])]
+
     def rule_value(self) -> Any:
         """The value entered, for `rule_set` to check."""
+        if self.editor == "list":
+            entries = []
+            for position, (code, label, active) in enumerate(self.list_rows):
+                code_value = str(self.cleaned_data.get(code) or "").strip()
+                label_value = str(self.cleaned_data.get(label) or "").strip()
+                if position >= self.list_size and not code_value and not label_value:
+                    continue  # an empty new row
+                entries.append({"code": code_value, "label": label_value,
+                                "active": bool(self.cleaned_data.get(active))})
+            return entries
         if self.editor == "verdict":
             mode = self.cleaned_data["mode"]
             return self.cleaned_data["count"] if mode == COUNT else mode

@@ -154,3 +154,33 @@ def test_a_campaigns_rules_link_to_the_campaign_where_it_sets_its_own(city, user
     assert f'action="{CHANGE}"' not in body and "活动每周通报" in body
     login(users["outsider"])
     assert client.get(PAGE, {"campaign": "C1"}).status_code == 404
+
+
+def test_sources_are_edited_as_a_table_add_relabel_retire_and_a_code_in_use_is_never_dropped(
+        city, users, client, login):
+    from qingji.rules.keys import DEFAULT_SOURCES
+    from tests.ledger.factories import make_case
+
+    make_case(city["QH-QY-FY"], source="leader_instruction")
+    login(users["committee"])
+    form = {"key": "sources", "action": "set", "reason": "增设市涉法涉诉窗口"}
+    for i, entry in enumerate(DEFAULT_SOURCES):
+        form[f"label_{i}"] = "市领导批示" if entry["code"] == "leader_instruction" else entry["label"]
+        if entry["code"] != "central_committee":  # retired: unticked
+            form[f"active_{i}"] = "on"
+    n = len(DEFAULT_SOURCES)
+    form |= {f"code_{n}": "city_window", f"label_{n}": "市涉法涉诉窗口", f"active_{n}": "on"}
+    assert client.post(CHANGE, form).status_code == 302
+    sources = {e["code"]: e for e in RuleBook().value("sources", city["QH-ZFW"])}
+    assert sources["leader_instruction"]["label"] == "市领导批示"
+    assert sources["central_committee"]["active"] is False
+    assert sources["city_window"] == {"code": "city_window", "label": "市涉法涉诉窗口", "active": True}
+    assert list(sources)[-1] == "city_window"  # in the table's order
+    # the existing codes are fixed on the form: a posted code for an existing row is ignored
+    page = rule_item(client.get(PAGE).content.decode(), "sources")
+    assert 'name="code_0"' in page and "disabled" in page and "市涉法涉诉窗口" in page
+    # a bad new code is refused on the form with the reason, nothing changes
+    bad = {**form, f"code_{n + 1}": "Bad Code", f"label_{n + 1}": "坏"}
+    response = client.post(CHANGE, bad)
+    assert response.status_code == 200 and "小写字母" in rule_item(response.content.decode(), "sources")
+    assert RuleChange.objects.filter(key="sources").count() == 1

@@ -54,6 +54,7 @@ _REGISTRY: tuple[tuple[Area, tuple[tuple[str, Promise], ...]], ...] = (
     (Area("case", _("Cases and petitioners")), (
         ("petitioner.create", _("Petitioner registered")),
         ("petitioner.update", _("Petitioner changed")),
+        ("petitioner.merge", _("Petitioners with one ID number merged")),
         ("case.register", _("Case registered")),
         ("case.update", _("Case edited")),
         ("case.petitioners", _("Petitioners of a case changed")),

@@ -98,6 +98,9 @@ class Petitioner(models.Model):
         # A plain index (a field's db_index would add a LIKE index on PostgreSQL, useless for a digest and
         # as costly to keep: every new petitioner goes to a random place in both).
         indexes = [models.Index(fields=["id_number_digest"], name="petitioner_id_digest_idx")]
+        # An ID number is one person: one petitioner per digest (qingji merge-petitioners merges older data).
+        constraints = [models.UniqueConstraint(fields=["id_number_digest"], condition=~Q(id_number_digest=""),
+                                               name="petitioner_id_digest_unique")]
 
     def __str__(self) -> str:
         return self.name

@@ -126,7 +126,10 @@ def case_create(request: AuthedRequest) -> HttpResponse:
     petitioner_form = forms.PetitionerForm(request.POST or None, prefix="p")
     chosen = _chosen_petitioners(request)
     similar, same_person, warnings = [], [], []
+    linked: list[Petitioner] = []
     if request.method == "POST":
+        if not chosen and petitioner_form.is_valid():
+            linked = _same_id_number(petitioner_form)
         identity = ({k: petitioner_form.cleaned_data[k] for k in ("id_number", "name", "phone")}
                     if not chosen and petitioner_form.is_valid() else {})
         if identity:
@@ -137,16 +140,22 @@ def case_create(request: AuthedRequest) -> HttpResponse:
         same_person = found if identity else [c for c in found if c.case is None]
         if form.is_valid() and (chosen or petitioner_form.is_valid()):
             if same_person and not request.POST.get("confirm"):
-                warnings.append(_("A petitioner with the same ID number, or the same name and phone, is already "
+                warnings.append(_("The petitioner with this ID number is already in the ledger (possible "
+                                  "multi-channel petition): see their cases below. Confirm to register this case "
+                                  "for them.") if linked else
+                                _("A petitioner with the same ID number, or the same name and phone, is already "
                                   "in the ledger (possible multi-channel petition). Pick them below, or confirm "
                                   "that this is a different person.") if similar else
                                 _("The same petitioner (same ID number, or same name and phone) has a case at "
                                   "another unit (possible multi-channel petition): see below. Check with that "
                                   "unit, or confirm to register this case all the same."))
             else:
-                case = _register(request, form, petitioner_form, chosen)
+                case = _register(request, form, petitioner_form, chosen or linked)
                 if case is not None:
                     messages.success(request, _("Case %(no)s registered.") % {"no": case.ledger_no})
+                    if linked:
+                        messages.info(request, _("The petitioner with this ID number is already in the ledger: the "
+                                                 "case is registered for them."))
                     _warn_terminated(request, found)
                     return redirect("ledger:detail", pk=case.pk)
     return render(request, "ledger/create.html", {
@@ -168,6 +177,20 @@ def _warn_terminated(request: AuthedRequest, found: list[SamePersonCase]) -> Non
                                         "terminated: a terminated case is not handed down again. Keep this one only "
                                         "if it is a different matter.")
                              % {"unit": old.unit, "date": old.registered_on})
+
+
+def _same_id_number(petitioner_form: forms.PetitionerForm) -> list[Petitioner]:
+    """An ID number is one person: a new petitioner whose ID number is in the ledger is that petitioner (in this
+    unit's scope or another's), so the case is registered for them; under another name, the ID number or the
+    name is wrong, and the form says so (without the other name, which may be another unit's)."""
+    existing = services.petitioner_with_id_number(petitioner_form.cleaned_data.get("id_number", ""))
+    if existing is None:
+        return []
+    if existing.name != petitioner_form.cleaned_data["name"].strip():
+        petitioner_form.add_error("id_number", _("This ID number is already in the ledger under another name: "
+                                                 "check the ID number and the name."))
+        return []
+    return [existing]
 
 
 def _chosen_petitioners(request: AuthedRequest) -> list[Petitioner]:

@@ -60,10 +60,11 @@ def test_it_finds_existing_petitioners_by_name_in_scope_only(client, users, city
 # 多头信访: what a unit learns of the same petitioner's case at another unit (docs/security.md).
 
 def _other_units_case(city, id_number, **kwargs):  # type: ignore[no-untyped-def]
-    """A case of the same person (another record, same ID number) at 河阳区法院, outside 清源区法院's scope."""
-    from qingji.ledger.services import case_register, petitioner_create
+    """A case of the same person (the same ID number: the same petitioner) at 河阳区法院, outside 清源区法院's
+    scope."""
+    from qingji.ledger.services import case_register, petitioner_create, petitioner_with_id_number
 
-    other = petitioner_create(actor=None, name="孙丽", id_number=id_number)
+    other = petitioner_with_id_number(id_number) or petitioner_create(actor=None, name="孙丽", id_number=id_number)
     return case_register(actor=None, handling_org=city["QH-HY-FY"], summary="要求撤销执行裁定，秘密内容",
                          source="city_committee", petitioners=[other], registered_on=dt.date(2025, 11, 3), **kwargs)
 
@@ -138,3 +139,49 @@ def test_it_refuses_a_docket_number_too_long_for_its_column(client, users, city)
     assert response.status_code == 200
     assert "100" in response.context["form"].errors["docket_numbers"][0]
     assert not Case.objects.exists()
+
+
+# An ID number is one person.
+
+def test_an_id_number_already_in_the_ledger_registers_the_case_for_that_petitioner(client, users, city):
+    elsewhere = _other_units_case(city, valid_id_number())
+    person = elsewhere.petitioners.get()
+    client.force_login(users["court_a"])
+    # the same person held as a possible multi-channel petition, then confirmed: still one petitioner
+    response = client.post(reverse("ledger:create"), form(city, **{"p-id_number": person.id_number, "confirm": "1"}),
+                           follow=True)
+    assert "已在台账中" in response.content.decode()
+    new = Case.objects.exclude(pk=elsewhere.pk).get()
+    assert list(new.petitioners.all()) == [person] and Petitioner.objects.count() == 1
+
+
+def test_an_id_number_under_another_name_is_refused_without_naming_the_other(client, users, city):
+    elsewhere = _other_units_case(city, valid_id_number())
+    client.force_login(users["court_a"])
+    response = client.post(reverse("ledger:create"), form(city, **{
+        "p-id_number": elsewhere.petitioners.get().id_number, "p-name": "王五", "confirm": "1"}))
+    assert response.status_code == 200
+    assert "另一姓名" in response.content.decode() and "孙丽" not in response.content.decode().split("p-name")[0]
+    assert Case.objects.count() == 1 and Petitioner.objects.count() == 1
+
+
+def test_the_service_and_the_database_refuse_a_second_petitioner_with_one_id_number(city):
+    import pytest
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, transaction
+
+    from qingji.ledger.services import petitioner_create, petitioner_update
+
+    number = valid_id_number()
+    first = petitioner_create(actor=None, name="孙丽", id_number=number)
+    with pytest.raises(ValidationError) as refused:
+        petitioner_create(actor=None, name="孙丽", id_number=number)
+    assert "id_number" in refused.value.message_dict
+    other = petitioner_create(actor=None, name="赵强", id_number=valid_id_number())
+    with pytest.raises(ValidationError):
+        petitioner_update(actor=None, petitioner=other, id_number=number)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Petitioner.objects.create(name="孙丽", id_number=number, id_number_digest=first.id_number_digest)
+    # no ID number: as many petitioners as there are
+    petitioner_create(actor=None, name="无证件")
+    petitioner_create(actor=None, name="无证件")

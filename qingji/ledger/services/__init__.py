@@ -25,6 +25,7 @@ from qingji.ledger.services.petitioners import (
     petitioner_created_audit,
     petitioner_update,
     petitioner_values,
+    petitioner_with_id_number,
 )
 from qingji.ledger.services.responsibility import responsibility_assign, responsibility_snapshot
 from qingji.ledger.services.status import (
@@ -41,7 +42,7 @@ __all__ = [
     "CASE_FIELDS", "TRANSITIONS", "CaseChange", "StaleCase", "aid_add", "attachment_add", "case_changes_write",
     "case_record_status", "case_register", "case_registration_values", "case_snapshot", "case_transition",
     "case_update", "case_values", "format_ledger_no", "last_ledger_seq", "ledger_no_prefix", "next_ledger_no",
-    "petitioner_create", "petitioner_created_audit", "petitioner_update",
+    "petitioner_create", "petitioner_created_audit", "petitioner_update", "petitioner_with_id_number",
     "petitioner_values", "require", "responsibility_assign", "responsibility_snapshot", "search_text_of",
     "status_change", "work_log_add",
 ]

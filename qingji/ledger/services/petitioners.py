@@ -3,7 +3,7 @@
 from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from qingji.accounts.models import User
@@ -60,14 +60,32 @@ def petitioner_created_audit(petitioner: NewPetitioner) -> dict[str, Any]:
     return {"name": petitioner.name, "id_number_digest": petitioner.id_number_digest[:12]}
 
 
+def petitioner_with_id_number(id_number: str) -> Petitioner | None:
+    """The petitioner who has this ID number, in any unit (an ID number is one person), or None. Unscoped: the
+    registration links a new case to them without showing the other units' cases (ledger.selectors)."""
+    number_digest = digest(normalise_id_number(id_number))
+    return Petitioner.objects.filter(id_number_digest=number_digest).first() if number_digest else None
+
+
+def _id_number_taken() -> ValidationError:
+    return ValidationError({"id_number": _("A petitioner with this ID number is already in the ledger: an ID number "
+                                           "is one person. Register the case for that petitioner.")})
+
+
 @transaction.atomic
 def petitioner_create(
     *, actor: User | None, name: str, gender: str = "", id_number: str = "", phone: str = "",
     address: str = "", region_code: str = "", group_size: int = 1, notes: str = "",
 ) -> Petitioner:
-    petitioner = Petitioner.objects.create(**petitioner_values(
-        name=name, gender=gender, id_number=id_number, phone=phone, address=address, region_code=region_code,
-        group_size=group_size, notes=notes))
+    values = petitioner_values(name=name, gender=gender, id_number=id_number, phone=phone, address=address,
+                               region_code=region_code, group_size=group_size, notes=notes)
+    if values["id_number_digest"] and Petitioner.objects.filter(id_number_digest=values["id_number_digest"]).exists():
+        raise _id_number_taken()
+    try:
+        with transaction.atomic():
+            petitioner = Petitioner.objects.create(**values)
+    except IntegrityError:  # registered by someone else meanwhile
+        raise _id_number_taken() from None
     audit_log(actor=actor, action="petitioner.create", obj=petitioner, after=petitioner_created_audit(petitioner))
     return petitioner
 
@@ -85,7 +103,14 @@ def petitioner_update(*, actor: User | None, petitioner: Petitioner, **changes: 
             value = normalise_phone(value)
             petitioner.phone_digest = digest(value)
         setattr(petitioner, field, value)
-    petitioner.save()
+    if petitioner.id_number_digest and Petitioner.objects.filter(
+            id_number_digest=petitioner.id_number_digest).exclude(pk=petitioner.pk).exists():
+        raise _id_number_taken()
+    try:
+        with transaction.atomic():
+            petitioner.save()
+    except IntegrityError:
+        raise _id_number_taken() from None
     after = {f: str(getattr(petitioner, f)) for f in changes if f not in ("id_number", "phone")}
     audit_log(actor=actor, action="petitioner.update", obj=petitioner, before=before, after=after)
     for case in petitioner.cases.all():

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import functools
+import re
 import unicodedata
 
 import phonenumbers
@@ -60,10 +61,15 @@ def normalise_phone(value: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", value or "").split())
 
 
+MOBILE = re.compile(r"1[3-9]\d{9}")
+
+
 def check_phone(value: str) -> list[str]:
+    """A mobile number (11 digits, 1[3-9]…) or a landline with its area code (010-62345678, 0371 6543 2100); a
+    short number (12345) or a landline without its area code is refused."""
     if not value:
         return []
-    if len(value) == 11 and value.isdigit() and value[0] == "1":
+    if MOBILE.fullmatch(value):
         return []  # a mobile number: the common case, without phonenumbers' slower parse
     if any(c not in "0123456789-+ " for c in value):
         return [_("A phone number has only digits, -, + and spaces.")]
@@ -73,4 +79,7 @@ def check_phone(value: str) -> list[str]:
         return [_("This is not a phone number.")]
     if not phonenumbers.is_possible_number(number):
         return [_("This phone number has the wrong number of digits.")]
+    if not phonenumbers.is_valid_number(number):
+        return [_("Give a mobile number (11 digits beginning 13–19) or a landline with its area code, e.g. "
+                  "0371-65432100.")]
     return []

@@ -185,3 +185,16 @@ def test_the_service_and_the_database_refuse_a_second_petitioner_with_one_id_num
     # no ID number: as many petitioners as there are
     petitioner_create(actor=None, name="无证件")
     petitioner_create(actor=None, name="无证件")
+
+
+def test_a_phone_number_is_a_mobile_or_a_landline_with_its_area_code(client, users, city):
+    from qingji.lib.idnumbers import check_phone
+
+    for good in ("13912345678", "+86 139 1234 5678", "010-62345678", "0371 6543 2100", "400-810-8888"):
+        assert check_phone(good) == [], good
+    for bad in ("12345", "12912345678", "62345678", "95588", "139123"):
+        assert check_phone(bad), bad
+    client.force_login(users["court_a"])
+    response = client.post(reverse("ledger:create"), form(city, **{"p-phone": "12345"}))
+    assert response.status_code == 200 and "区号" in response.content.decode()
+    assert not Case.objects.exists()

@@ -70,7 +70,8 @@ class CaseForm(BootstrapMixin, forms.Form):
         self.vocabulary = vocabulary or Vocabulary()
         unit = self._chosen_unit(orgs)
         keep = keep or {}
-        for name, key, blank in (("source", SOURCES, []), ("category", CATEGORIES, [("", "—")])):
+        # The source is chosen, never defaulted to the first one (中央政法委交办); a category may stay empty.
+        for name, key, blank in (("source", SOURCES, [("", "—")]), ("category", CATEGORIES, [("", "—")])):
             choices = self.vocabulary.choices(key, unit)
             kept = keep.get(name)
             if kept and kept not in dict(choices):

@@ -198,3 +198,13 @@ def test_a_phone_number_is_a_mobile_or_a_landline_with_its_area_code(client, use
     response = client.post(reverse("ledger:create"), form(city, **{"p-phone": "12345"}))
     assert response.status_code == 200 and "区号" in response.content.decode()
     assert not Case.objects.exists()
+
+
+def test_the_source_is_chosen_not_defaulted_to_the_first(client, users, city):
+    client.force_login(users["court_a"])
+    page = client.get(reverse("ledger:create")).content.decode()
+    select = page[page.index('name="source"'):]
+    assert select[:select.index("</select>")].split("<option")[1].startswith(' value=""')
+    response = client.post(reverse("ledger:create"), form(city, source=""))
+    assert response.status_code == 200 and "source" in response.context["form"].errors
+    assert not Case.objects.exists()

@@ -36,3 +36,11 @@ def test_the_vendored_assets_are_served_by_the_project(client, users):
     for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', page):
         response = client.get(asset)
         assert response.status_code == 200, asset
+
+
+def test_every_page_names_its_icon_served_by_the_project(client):
+    from django.contrib.staticfiles import finders
+
+    body = client.get("/login/").content.decode()
+    assert '<link rel="icon" href="/static/qingji/favicon.svg" type="image/svg+xml">' in body
+    assert finders.find("qingji/favicon.svg")

@@ -19,6 +19,9 @@ def test_the_system_administrator_creates_an_account_that_must_change_its_passwo
     assert response.status_code == 302
     created = User.objects.get(username="newclerk")
     assert created.must_change_password and created.org.code == "QH-ZY"
+    # the success message once, not twice (the page and the layout both listed it)
+    page = client.get(response["Location"]).content.decode()
+    assert page.count("首次登录时须修改密码") == 1
     refused = client.post(reverse("security:account_create"), {
         "username": "weak", "org": "QH-ZY", "role": "unit_staff", "password": "abc"})
     assert refused.status_code == 200 and not User.objects.filter(username="weak").exists()

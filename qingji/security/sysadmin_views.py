@@ -64,6 +64,9 @@ def unit_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
             # The administrator's own unit (or a root) keeps its place: moving it would leave the scope.
             form.fields["superior"].required = False
             form.fields["superior"].disabled = True
+            # Shown, not chosen: its superior is outside the administrator's scope, so the field's own choices
+            # (the scope) would refuse it on every save.
+            model_choice_field(form, "superior").queryset = Org.objects.filter(pk=org.superior_id)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

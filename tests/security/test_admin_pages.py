@@ -106,3 +106,14 @@ def test_deactivating_an_account_ends_its_sessions_at_once(client, users, login)
     assert other.post(reverse("web:login"), {"username": "court", "password": PASSWORD}).status_code == 200
     client.post(reverse("security:account_active", args=[court.pk]), {"active": "1"})
     assert other.post(reverse("web:login"), {"username": "court", "password": PASSWORD}).status_code == 302
+
+
+def test_the_system_administrator_edits_its_own_unit(client, users, city, login):
+    login(users["sysadmin"])
+    own = city["QH-ZFW"]
+    url = reverse("security:unit_edit", args=[own.pk])
+    response = client.post(url, {"code": own.code, "name": "清河市委政法委员会", "kind": own.kind, "level": own.level,
+                                 "region_code": own.region_code})
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.name == "清河市委政法委员会" and own.superior == city["JC-ZFW"]

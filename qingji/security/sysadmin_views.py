@@ -66,7 +66,8 @@ def unit_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
             form.fields["superior"].disabled = True
             # Shown, not chosen: its superior is outside the administrator's scope, so the field's own choices
             # (the scope) would refuse it on every save.
-            model_choice_field(form, "superior").queryset = Org.objects.filter(pk=org.superior_id)
+            superiors = [org.superior_id] if org.superior_id else []
+            model_choice_field(form, "superior").queryset = Org.objects.filter(pk__in=superiors)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -35,12 +35,10 @@ from qingji.campaigns.selectors import (
 )
 from qingji.campaigns.services import require_manager
 from qingji.ledger.models import Responsibility
-from qingji.organisations.models import Official, Org
+from qingji.organisations.models import HEAD_TITLES, Official, Org
 from qingji.reports.selectors import summary
 from qingji.rules.selectors import RuleBook
 from qingji.rules.services import rule_set
-
-HEAD_TITLES = ("院长", "检察长", "局长", "主任", "书记", "区长", "县长", "镇长", "乡长")
 
 
 def _exact(row: dict[str, Any]) -> Decimal:

@@ -21,12 +21,12 @@ from qingji.campaigns.models import (
     LeadingGroupMember,
     Phase,
 )
-from qingji.campaigns.selectors import group_candidates, may_organise, takes_part
+from qingji.campaigns.selectors import can_manage, group_candidates, may_organise, takes_part
 from qingji.ledger.models import Case, CaseStatus
 from qingji.ledger.selectors import cases_in_org_scope
 from qingji.lib import bulk
 from qingji.organisations.models import Official, Org
-from qingji.organisations.selectors import org_scope_q, visible_orgs
+from qingji.organisations.selectors import org_scope_q
 from qingji.reports.selectors import periods_as_of
 from qingji.rules.keys import clean_value, key_or_refuse
 from qingji.rules.models import RuleValue
@@ -42,7 +42,7 @@ def require_manager(actor: User | None, campaign: Campaign | None = None, capabi
         return
     if not has_capability(actor, capability):
         raise PermissionDenied(_("Your role does not allow this."))
-    if campaign is not None and not visible_orgs(actor).filter(pk=campaign.organiser_id).exists():
+    if campaign is not None and not can_manage(actor, campaign):
         raise PermissionDenied(_("This campaign is run by another unit."))
 
 

@@ -19,7 +19,7 @@ from qingji.ledger.services import (
     responsibility_assign,
     work_log_add,
 )
-from qingji.organisations.models import Official, Org
+from qingji.organisations.models import HEAD_TITLES, Official, Org
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = ["秀英", "桂兰", "建国", "志强", "丽华", "永福", "玉梅", "德明", "春生", "海燕", "国庆", "红霞", "振华",
@@ -134,13 +134,10 @@ def _demo_case(rng: random.Random, today: dt.date, index: int, org: Org, categor
         PLANNED.append((case.pk, status, method, closed))
 
 
-HEADS = ("院长", "检察长", "局长")
-
-
 def unit_posts(officials: list[Official]) -> tuple[Official, Official, list[Official]]:
     """(第一责任人, 包案领导, the others) by post: the unit's head (院长, 检察长, 局长) answers for the unit, a deputy
     head (副院长) or another leader (支队长, 主任) takes the case, the judges and officers handle it."""
-    head = next((o for o in officials if o.title in HEADS), officials[0])
+    head = next((o for o in officials if o.title in HEAD_TITLES), officials[0])
     deputies = [o for o in officials if o is not head and o.title.startswith("副")]
     leaders = [o for o in officials if o is not head and ("长" in o.title or "主任" in o.title)]
     lead = (deputies or leaders or [head])[0]

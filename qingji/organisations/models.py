@@ -64,6 +64,10 @@ class Org(models.Model):
         return region_prefix(self.region_code)
 
 
+# The posts of a unit's head (一把手: 院长, 检察长, 局长 …), until officials carry their post and whether they lead.
+HEAD_TITLES = ("院长", "检察长", "局长", "主任", "书记", "区长", "县长", "镇长", "乡长")
+
+
 class Official(models.Model):
     """A person who may be named responsible for a case; may or may not have an account."""
 

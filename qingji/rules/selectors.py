@@ -53,6 +53,7 @@ class RuleBook:
         self._campaign_sets: dict[int, dict[str, Any]] = {}
         self._owners: dict[int, _Owner] = {}
         self._campaign_codes: dict[int, str] = {}
+        self._memo: dict[tuple[str, int | None, int | None], Resolved] = {}
         if as_of is None:
             rows: Iterable[tuple[int | None, int | None, str, Any]] = RuleValue.objects.values_list(
                 "org_id", "campaign_id", "key", "value")
@@ -103,6 +104,14 @@ class RuleBook:
         return own + committees
 
     def resolve(self, key: str, org: Org | None = None, campaign: "Campaign | None" = None) -> Resolved:
+        """Memoised per (key, unit, campaign): a ledger page asks it for every row's unit."""
+        memo = (key, getattr(org, "pk", None), getattr(campaign, "pk", None))
+        found = self._memo.get(memo)
+        if found is None:
+            found = self._memo[memo] = self._resolve(key, org, campaign)
+        return found
+
+    def _resolve(self, key: str, org: Org | None, campaign: "Campaign | None") -> Resolved:
         spec = KEYS[key]
         if campaign is not None:
             if spec.campaign and key in self._campaign_sets.get(campaign.pk, {}):

@@ -45,7 +45,7 @@ def media_root(settings, tmp_path):  # type: ignore[no-untyped-def]
 def _fresh_checkpoint_cache():  # type: ignore[no-untyped-def]
     """Each test's rolled-back transaction may give a new checkpoint the id of an earlier test's (SQLite
     restores AUTOINCREMENT's counter on rollback), so the decoded checkpoints are forgotten between tests."""
-    checkpoints._load.cache_clear()
+    checkpoints.forget_cache()
 
 
 @pytest.fixture

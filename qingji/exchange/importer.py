@@ -67,7 +67,7 @@ from qingji.lib.pii import digest
 from qingji.lib.problems import InputRejected, ProblemList
 from qingji.organisations.models import Official, Org
 from qingji.organisations.selectors import visible_orgs
-from qingji.reports.tasks import refresh_checkpoints_soon
+from qingji.reports import upkeep
 
 BATCH_SIZE = 2000  # rows checked, then written, at a time
 
@@ -145,9 +145,9 @@ def _import(reader: RowReader, source: Path | IO[bytes], name: str, context: "_C
                 if connection.vendor == "postgresql":
                     connection.check_constraints()
                 raise _DryRun
-            # History changed (an import brings past statuses): the summary's checkpoints from its earliest
-            # date are stale, and rebuilt in the background once this is committed (reports/checkpoints.py).
-            transaction.on_commit(refresh_checkpoints_soon)
+            # History changed (an import brings past statuses): the triggers marked the units whose checkpoints
+            # it reaches back into; the server's upkeep recomputes them once this is committed (reports/upkeep.py).
+            transaction.on_commit(upkeep.wake)
             if result.created + result.updated >= bulk.ANALYSE_ROWS:  # fresh statistics for the planner
                 transaction.on_commit(lambda: bulk.analyse(_FILLED))
     except _DryRun:

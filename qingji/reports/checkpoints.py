@@ -1,30 +1,37 @@
-"""The summary's grouped figures, from checkpoints (reports/models.py) where they are valid.
+"""The summary's grouped figures, from per-unit checkpoints (reports/models.py) where they are valid.
 
 `figures(units, campaign, day)` is what the summary counts as of the end of `day`: for every (source,
 handling unit, status, method) the cases, key-supervision cases and overdue cases (`groups`); for every
 (category, unit) the cases and settled cases (`categories`); for every unit the cases carrying each flag
 (`flags`); for every (unit, grade) the reviewed matters and those with accountability (`reviews`); for every
 unit the cases with judicial aid and its amount (`aid`); for every (unit, kind) the work-log entries
-(`work`). The status, category and flag figures come from one grouped query over the periods. They are read
-  - from the checkpoint of `day` itself, when there is a valid one;
-  - else from the latest valid checkpoint C before `day` plus what changed between C and `day`
-    (`_window`): indexed queries over the periods, reviews and aid of that window only;
-  - else (no valid checkpoint, or a hand-made case queryset) by the full grouped queries over every
-    status period in force, every review and every payment of aid, as before.
-All three give the same figures; tests/reports/test_checkpoints.py checks it on histories that change
-under the checkpoints. `refresh()` (`qingji report checkpoints`, the daily `qingji remind` scan) builds the
-checkpoints of every Sunday and every month end up to yesterday.
+(`work`). They are read, for the latest checkpoint day C on or before `day`,
+  - for every unit not marked stale at C: from the unit's checkpoint of C plus what changed between C and
+    `day` (`_window`: indexed queries over the periods, reviews and aid of that window only);
+  - for the units marked stale at C (a back-dated edit touched them, models.StaleUnit): by the full grouped
+    queries over those units' cases only — one unit's history, not the province's;
+  - with no checkpoint day (or a hand-made case queryset): by the full grouped queries over everything.
+All give the same figures; tests/reports/test_checkpoints.py checks it on histories that change under the
+checkpoints. `maintain()` recomputes the stale units' checkpoints and clears their marks (the server runs
+it right after a write, reports/upkeep.py); `refresh()` (`qingji report checkpoints`, the server's daily
+upkeep, the daily `qingji remind` scan) builds the checkpoints of every Sunday and every month end up to
+yesterday. Neither holds a lock a writer waits for beyond the few milliseconds of writing its rows.
 
 A case counts on day D when its period's start, max(valid_from, registered_on), is on or before D and
 the period has not ended by D (valid_to NULL or after D); it is overdue when, besides, its status is
 open and its deadline is before D. A review counts from max(reviewed_on, registered_on), a payment of aid
 and a work-log entry from max(date, registered_on); a case counts as aided from its first payment. A case's
-category and flags have no history: a case counts with the ones it has now (a change marks the checkpoints
-from its registration stale).
+category and flags have no history: a case counts with the ones it has now (a change marks its unit stale
+from its registration).
 """
 
+import contextlib
 import datetime as dt
-import functools
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -44,8 +51,10 @@ from qingji.ledger.models import (
     UnderlyingMatter,
     WorkLogEntry,
 )
-from qingji.reports.models import CheckpointState, SummaryCheckpoint
+from qingji.reports.models import CheckpointState, StaleUnit, SummaryCheckpoint
 from qingji.reviews.models import AccountabilityAction, QualityReview
+
+log = logging.getLogger(__name__)
 
 # (source, handling unit id, status, method) -> [cases, key-supervision cases, overdue cases]
 Groups = dict[tuple[str, int, str, str], list[int]]
@@ -66,14 +75,22 @@ STATUS_DIMENSIONS = (*DIMENSIONS, "case__category_id")
 # Where each grouping's key holds the handling unit (None: the key is the unit).
 UNIT_AT: dict[str, int | None] = {"groups": 1, "reviews": 0, "aid": None, "categories": 1, "flags": None,
                                   "work": 0}
-# Checkpoints computed in one transaction (writers wait meanwhile; a full rebuild takes several).
-BATCH = 24
-# Scopes of up to this many units are filtered in the window's SQL; larger ones after it.
+FIELDS = ("groups", "reviews", "aid", "categories", "flags", "work")
+# Scopes of up to this many units are filtered in SQL (the window, the checkpoint rows); larger ones after.
 FEW_UNITS = 20
+# Decoded checkpoint rows kept per process: a province's day is ≈550 rows of ≈10 kB decoded.
+CACHED_ROWS = 6000
+# How long a refresh waits for the writers in flight when it moves the horizon (PostgreSQL), in seconds.
+DRAIN_SECONDS = 60.0
 
 
 def scope_key(campaign: Any) -> str:
     return f"campaign:{campaign.pk}" if campaign is not None else "all"
+
+
+def _unit_of(name: str, key: Any) -> int:
+    at = UNIT_AT[name]
+    return key if at is None else key[at]
 
 
 class Figures:
@@ -93,11 +110,9 @@ class Figures:
                 "flags": self.flags, "work": self.work}
 
     @classmethod
-    def load(cls, row: dict[str, Any], units: list[int] | None) -> "Figures":
-        wanted = None if units is None else set(units)
+    def load(cls, row: dict[str, Any]) -> "Figures":
         result = cls()
         for name, target in result._maps().items():
-            at = UNIT_AT[name]
             for stored in row.get(name, []):
                 if name == "aid":
                     key, values = stored[0], [stored[1], Decimal(stored[2])]
@@ -106,8 +121,7 @@ class Figures:
                 else:
                     width = 4 if name == "groups" else 2
                     key, values = tuple(stored[:width]), list(stored[width:])
-                if wanted is None or (key if at is None else key[at]) in wanted:
-                    target[key] = values
+                target[key] = values
         return result
 
     def dump(self) -> dict[str, Any]:
@@ -116,8 +130,7 @@ class Figures:
                 "aid": [[o, n, str(amount)] for o, (n, amount) in self.aid.items()],
                 "categories": [[*k, *v] for k, v in self.categories.items()],
                 "flags": [[o, *v] for o, v in self.flags.items()],
-                "work": [[*k, *v] for k, v in self.work.items()],
-                "totals": _totals_of(self.groups)}
+                "work": [[*k, *v] for k, v in self.work.items()]}
 
     def add(self, other: "Figures") -> None:
         """Add `other` in. A row is replaced by a new list, never changed in place: copies made by `only` (and
@@ -133,100 +146,158 @@ class Figures:
                 else:
                     target.pop(key, None)
 
-    def only(self, units: list[int] | None) -> "Figures":
-        """A copy restricted to these units (None: all), to be added to without touching this one."""
+    def merge(self, other: "Figures") -> None:
+        """Take in the rows of other units (no key in common), sharing them."""
+        for name, target in self._maps().items():
+            target.update(other._maps()[name])
+
+    def only(self, units: list[int] | None, exclude: Any = ()) -> "Figures":
+        """A copy restricted to these units (None: all) less those in `exclude`, to be added to without
+        touching this one."""
         wanted = None if units is None else set(units)
         copies = {}
         for name, source in self._maps().items():
-            at = UNIT_AT[name]
-            copies[name] = dict(source) if wanted is None else {
-                k: v for k, v in source.items() if (k if at is None else k[at]) in wanted}
+            if wanted is None and not exclude:
+                copies[name] = dict(source)
+            else:
+                copies[name] = {k: v for k, v in source.items() if (wanted is None or _unit_of(name, k) in wanted)
+                                and _unit_of(name, k) not in exclude}
         return Figures(**copies)
 
+    def by_unit(self) -> dict[int, "Figures"]:
+        """The same rows, split by handling unit."""
+        result: dict[int, Figures] = {}
+        for name, source in self._maps().items():
+            for key, values in source.items():
+                result.setdefault(_unit_of(name, key), Figures())._maps()[name][key] = values
+        return result
+
+    def totals(self) -> list[int]:
+        """[cases, settled cases]."""
+        return [sum(v[0] for v in self.groups.values()),
+                sum(v[0] for k, v in self.groups.items() if k[2] == CaseStatus.CLOSED_SETTLED)]
+
+
+# ---------------------------------------------------------------- reading
 
 def figures(*, units: list[int] | None, campaign: Any, day: dt.date, cases: QuerySet[Case] | None = None,
-            only_groups: bool = False) -> Figures:
+            only_groups: bool = False, without: set[int] | None = None) -> Figures:
     """The figures as of the end of `day` for the cases of `units` (None: every unit) or of the hand-made
-    queryset `cases`, in `campaign` (None: every case)."""
-    base = latest_checkpoint(campaign, day, only_groups=only_groups) if cases is None else None
+    queryset `cases`, in `campaign` (None: every case). `without`, a set holding every stale unit, leaves those
+    units out (the caller counts them); only with checkpoints."""
+    scope = scope_key(campaign)
+    base = _base_day(checkpoint_days_of(scope), day) if cases is None else None
     if base is None:
         return full_figures(units=units, campaign=campaign, cases=cases, day=day, only_groups=only_groups)
-    base_day, result = base
-    result = result.only(units)
-    if base_day < day:
+    stale: Any = stale_units(scope, base) if without is None else without
+    wanted = None if units is None else set(units)
+    recount = [] if without is not None else sorted(u for u in stale if wanted is None or u in wanted)
+    result = stored(scope, base, units, exclude=stale)
+    clean = None if units is None else [u for u in units if u not in stale]
+    if base < day and clean != []:
         # A long list of units is applied to the window's few rows here, not in SQL: SQLite probed the
         # covering index once per unit for every period (1.7 s for a province's fortnight, 0.1 s without).
-        few = units is not None and len(units) <= FEW_UNITS
-        delta = _window(units if few else None, campaign, base_day, day, only_groups=only_groups)
-        result.add(delta.only(None if few else units))
+        few = clean is not None and len(clean) <= FEW_UNITS
+        delta = _window(clean if few else None, campaign, base, day, only_groups=only_groups)
+        result.add(delta.only(None if few else clean, exclude=stale))
+    if recount:
+        result.add(full_figures(units=recount, campaign=campaign, cases=None, day=day, only_groups=only_groups))
     return result
 
 
-def latest_checkpoint(campaign: Any, day: dt.date, *, only_groups: bool = False) -> tuple[dt.date, Figures] | None:
-    """The latest valid checkpoint on or before `day`, as (its day, its figures)."""
+def _base_day(days: list[dt.date], day: dt.date) -> dt.date | None:
+    before = [d for d in days if d <= day]
+    return before[-1] if before else None
+
+
+def checkpoint_days_of(scope: str) -> list[dt.date]:
+    """The days that have checkpoints in `scope`, ascending."""
+    days = CheckpointState.objects.filter(scope=scope).values_list("days", flat=True).first()
+    return [dt.date.fromisoformat(d) for d in days or []]
+
+
+def stale_units(scope: str, day: dt.date | None = None) -> dict[int, dt.date]:
+    """The units whose checkpoints in `scope` are stale (on or before `day`, if given), each from which day."""
+    result: dict[int, dt.date] = {}
+    for unit, since in StaleUnit.objects.filter(scope__in=("", scope)).values_list("unit", "since"):
+        if day is None or since <= day:
+            result[unit] = min(since, result.get(unit, since))
+    return result
+
+
+def stored(scope: str, day: dt.date, units: list[int] | None, exclude: Any = ()) -> Figures:
+    """The checkpoint rows of `day` of these units (None: all) less those in `exclude`, merged."""
+    rows = SummaryCheckpoint.objects.filter(scope=scope, day=day)
+    if units is not None and len(units) <= FEW_UNITS:
+        rows = rows.filter(unit__in=units)
+    wanted = None if units is None else set(units)
+    pks = [pk for pk, unit in rows.values_list("pk", "unit")
+           if unit not in exclude and (wanted is None or unit in wanted)]
+    result = Figures()
+    for part in _decoded(pks):
+        result.merge(part)
+    return result
+
+
+_cache: "OrderedDict[int, Figures]" = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _decoded(pks: list[int]) -> list[Figures]:
+    """The rows' figures, each decoded once per process: a checkpoint row never changes (a stale one is
+    deleted and a new row made, and ids are not reused: PostgreSQL's sequences, SQLite's AUTOINCREMENT).
+    Callers share them: `Figures.add` never changes a row in place."""
+    with _cache_lock:
+        found = {pk: _cache[pk] for pk in pks if pk in _cache}
+        for pk in found:
+            _cache.move_to_end(pk)
+    missing = [pk for pk in pks if pk not in found]
+    for start in range(0, len(missing), 500):
+        for row in SummaryCheckpoint.objects.filter(pk__in=missing[start:start + 500]).values("pk", *FIELDS):
+            found[row["pk"]] = Figures.load(row)
+    with _cache_lock:
+        for pk in missing:
+            _cache[pk] = found[pk]
+        while len(_cache) > CACHED_ROWS:
+            _cache.popitem(last=False)
+    return [found[pk] for pk in pks]
+
+
+def forget_cache() -> None:
+    """Forget the decoded rows (a test's rolled-back transaction may give a new row an old row's id)."""
+    with _cache_lock:
+        _cache.clear()
+
+
+def totals_on(*, units: list[int] | None, campaign: Any,
+              days: list[dt.date]) -> tuple[dict[dt.date, tuple[int, int]], list[int]] | None:
+    """(cases, settled cases) on each of several days (a trend) of every unit in scope not marked stale: the
+    checkpoint days among them from the rows' totals in one query, the others through `figures`; and the stale
+    units in scope, which the caller counts for all days at once. None when the scope has no checkpoint at all
+    (the caller then counts every period once for all days)."""
     scope = scope_key(campaign)
-    limit = _valid_through(scope)
-    if limit is None:
+    built = checkpoint_days_of(scope)
+    if not built or min(days) < built[0]:
         return None
-    row = (SummaryCheckpoint.objects.filter(scope=scope, day__lte=min(day, limit)).order_by("-day")
-           .values_list("pk", "day").first())
-    if row is None:
-        return None
-    return row[1], _load(row[0], only_groups)
-
-
-@functools.lru_cache(maxsize=8)  # a province-wide checkpoint is ≈5 MB decoded
-def _load(pk: int, only_groups: bool) -> Figures:
-    """A checkpoint's figures, decoded once per process: a checkpoint row never changes (a stale one is
-    deleted and a new row made, and ids are not reused: PostgreSQL's sequences, SQLite's AUTOINCREMENT), and
-    a province's takes ≈0.1 s to decode. Callers get copies (`only`)."""
-    fields = ("groups",) if only_groups else ("groups", "reviews", "aid", "categories", "flags", "work")
-    row = SummaryCheckpoint.objects.values(*fields).get(pk=pk)
-    return Figures.load(row, None)
-
-
-def _valid_through(scope: str) -> dt.date | None:
-    """The last day whose checkpoint (if it has one) is valid, or None."""
-    state = CheckpointState.objects.filter(scope=scope).values("built_through", "dirty_from").first()
-    if state is None or state["built_through"] is None:
-        return None
-    limit = state["built_through"]
-    if state["dirty_from"] is not None and state["dirty_from"] <= limit:
-        return state["dirty_from"] - dt.timedelta(days=1) if state["dirty_from"] > dt.date.min else None
-    return limit
-
-
-def totals_on(*, units: list[int] | None, campaign: Any, days: list[dt.date]) -> dict[dt.date, tuple[int, int]] | None:
-    """(cases, settled cases) on each of several days (a trend): the checkpoint days among them from the
-    checkpoints' per-unit totals in one query, the others through `figures`; None when the scope has no valid
-    checkpoint at all (the caller then counts every period once for all days)."""
-    scope = scope_key(campaign)
-    limit = _valid_through(scope)
-    if limit is None or not SummaryCheckpoint.objects.filter(scope=scope, day__lte=limit).exists():
-        return None
-    exact = dict(SummaryCheckpoint.objects.filter(scope=scope, day__in=[d for d in days if d <= limit])
-                 .values_list("day", "totals"))
-    wanted = None if units is None else {str(u) for u in units}
+    stale = set(stale_units(scope))
+    wanted = None if units is None else set(units)
+    exact = sorted(set(days) & set(built))
+    rows = SummaryCheckpoint.objects.filter(scope=scope, day__in=exact)
+    if units is not None and len(units) <= FEW_UNITS:
+        rows = rows.filter(unit__in=units)
+    sums = {day: [0, 0] for day in exact}
+    for day, unit, (n, settled) in rows.values_list("day", "unit", "totals"):
+        if (wanted is None or unit in wanted) and unit not in stale:
+            sums[day][0] += n
+            sums[day][1] += settled
     result = {}
     for day in days:
-        if day in exact:
-            rows = [v for org, v in exact[day].items() if wanted is None or org in wanted]
-            result[day] = (sum(r[0] for r in rows), sum(r[1] for r in rows))
+        if day in sums:
+            result[day] = (sums[day][0], sums[day][1])
         else:
-            grouped = figures(units=units, campaign=campaign, day=day, only_groups=True).groups
-            result[day] = (sum(v[0] for v in grouped.values()),
-                           sum(v[0] for k, v in grouped.items() if k[2] == CaseStatus.CLOSED_SETTLED))
-    return result
-
-
-def _totals_of(figures: Groups) -> dict[str, list[int]]:
-    totals: dict[str, list[int]] = {}
-    for (_source, org, status, _method), (n, _key, _overdue) in figures.items():
-        row = totals.setdefault(str(org), [0, 0])
-        row[0] += n
-        if status == CaseStatus.CLOSED_SETTLED:
-            row[1] += n
-    return totals
+            n, settled = figures(units=units, campaign=campaign, day=day, only_groups=True, without=stale).totals()
+            result[day] = (n, settled)
+    return result, sorted(u for u in stale if wanted is None or u in wanted)
 
 
 def case_scope_q(path: str, units: list[int] | None, campaign: Any, cases: QuerySet[Case] | None) -> Q:
@@ -378,7 +449,116 @@ def _window(units: list[int] | None, campaign: Any, since: dt.date, day: dt.date
     return result
 
 
-# ---------------------------------------------------------------- building
+# ---------------------------------------------------------------- upkeep
+
+@contextlib.contextmanager
+def _upkeep_lock(wait: bool) -> Iterator[bool]:
+    """One upkeep (refresh or maintain) at a time per database, across processes; readers and writers never
+    take it. PostgreSQL: an advisory lock; SQLite: a lock on a file beside the database."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(hashtext('qingji.checkpoints.' || current_database()))" if wait
+                           else "SELECT pg_try_advisory_lock(hashtext('qingji.checkpoints.' || current_database()))")
+            got = True if wait else bool(cursor.fetchone()[0])
+        try:
+            yield got
+        finally:
+            if got:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(hashtext('qingji.checkpoints.' || current_database()))")
+        return
+    import fcntl
+
+    name = str(connection.settings_dict["NAME"])
+    if name == ":memory:" or name.startswith("file:"):
+        yield True
+        return
+    with open(f"{name}.upkeep", "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def maintain(*, wait: bool = True) -> int:
+    """Recompute the checkpoints of the stale units and clear their marks; the number of units recomputed.
+    With `wait` false, returns 0 at once when another upkeep is running."""
+    with _upkeep_lock(wait) as got:
+        return _repair() if got else 0
+
+
+def _scopes() -> dict[str, Any]:
+    """Every scope that has checkpoints: its key -> its campaign (None for every case)."""
+    from qingji.campaigns.models import Campaign
+
+    keys = list(CheckpointState.objects.values_list("scope", flat=True))
+    campaigns = {scope_key(c): c for c in Campaign.objects.filter(
+        pk__in=[int(k.split(":")[1]) for k in keys if k.startswith("campaign:")])}
+    return {k: (None if k == "all" else campaigns[k]) for k in keys if k == "all" or k in campaigns}
+
+
+def _repair() -> int:
+    """The stale units' rows of the checkpoint days from their marks on, recomputed from the ledger, up to
+    FEW_UNITS units at a time (the window's queries cost the same for one unit as for twenty), each group
+    written in one short transaction that clears the marks it saw (a mark renewed meanwhile stays, and is done
+    next time)."""
+    marks: dict[int, list[tuple[int, str, dt.date, int]]] = {}
+    for pk, scope, unit, since, generation in StaleUnit.objects.values_list("pk", "scope", "unit", "since",
+                                                                            "generation"):
+        marks.setdefault(unit, []).append((pk, scope, since, generation))
+    if not marks:
+        return 0
+    scopes = _scopes()
+    days = {scope: checkpoint_days_of(scope) for scope in scopes}
+    ordered = sorted(marks, key=lambda u: (min(m[2] for m in marks[u]), u))
+    for start in range(0, len(ordered), FEW_UNITS):
+        group = ordered[start:start + FEW_UNITS]
+        made: list[SummaryCheckpoint] = []
+        redo: dict[str, dt.date] = {}
+        for scope, campaign in scopes.items():
+            froms = [since for unit in group for _pk, marked, since, _g in marks[unit] if marked in ("", scope)]
+            if froms:
+                redo[scope] = min(froms)  # every unit of the group from the earliest: their rows before are valid
+                made += _unit_rows(group, scope, campaign, days[scope], redo[scope])
+        with transaction.atomic():
+            for scope, since in redo.items():
+                SummaryCheckpoint.objects.filter(scope=scope, unit__in=group, day__gte=since).delete()
+            SummaryCheckpoint.objects.bulk_create(made, batch_size=200)
+            for unit in group:
+                for pk, _scope, _since, generation in marks[unit]:
+                    StaleUnit.objects.filter(pk=pk, generation=generation).delete()
+    return len(marks)
+
+
+def _unit_rows(units: list[int], scope: str, campaign: Any, days: list[dt.date],
+               since: dt.date) -> list[SummaryCheckpoint]:
+    """These units' checkpoint rows of the days from `since` on: from their rows of the day before (valid: their
+    marks are all from `since` on) and the windows between, or counted in full on the first day."""
+    earlier = [d for d in days if d < since]
+    last = earlier[-1] if earlier else None
+    current = stored(scope, last, units) if last is not None else None
+    rows = []
+    for day in (d for d in days if d >= since):
+        if current is None or last is None:
+            current = full_figures(units=units, campaign=campaign, cases=None, day=day)
+        else:
+            following = current.only(None)
+            following.add(_window(units, campaign, last, day))
+            current = following
+        last = day
+        rows += _rows(scope, day, current)
+    return rows
+
+
+def _rows(scope: str, day: dt.date, counted: Figures) -> list[SummaryCheckpoint]:
+    return [SummaryCheckpoint(scope=scope, day=day, unit=unit, totals=part.totals(), **part.dump())
+            for unit, part in counted.by_unit().items()]
+
 
 def checkpoint_days(first: dt.date, last: dt.date) -> list[dt.date]:
     """Every Sunday and every month end from `first` to `last`, and `last` itself (yesterday, replaced each
@@ -400,91 +580,111 @@ def checkpoint_days(first: dt.date, last: dt.date) -> list[dt.date]:
     return sorted(days)
 
 
-def refresh(*, today: dt.date | None = None, full: bool = False) -> dict[str, int]:
-    """Bring every scope's checkpoints up to yesterday: rebuild the stale ones, add the missing days,
-    drop the days no longer kept. Returns {scope: checkpoints computed}."""
+def refresh(*, today: dt.date | None = None, full: bool = False, wait: bool = True) -> dict[str, int]:
+    """Bring every scope's checkpoints up to yesterday: recompute the stale units, add the missing days, drop
+    the days no longer kept. Returns {scope: checkpoint days computed} ({} when `wait` is false and another
+    upkeep is running)."""
     from qingji.campaigns.models import Campaign
 
     last = (today or timezone.localdate()) - dt.timedelta(days=1)
-    campaigns = list(Campaign.objects.all())
-    done = {scope_key(None): _refresh_scope(None, last, full)}
-    for campaign in campaigns:
-        done[scope_key(campaign)] = _refresh_scope(campaign, last, full)
-    kept = set(done)
-    gone = [s for s in CheckpointState.objects.values_list("scope", flat=True) if s not in kept]
-    if gone:
+    with _upkeep_lock(wait) as got:
+        if not got:
+            return {}
+        campaigns = list(Campaign.objects.all())
+        keys = [scope_key(None), *(scope_key(c) for c in campaigns)]
+        drained = _advance_horizon(keys, last)
+        if full:
+            with transaction.atomic():
+                SummaryCheckpoint.objects.filter(scope__in=keys).delete()
+                CheckpointState.objects.filter(scope__in=keys).update(days=[])
+                StaleUnit.objects.all().delete()
+        _repair()
+        done = {scope_key(c): _build(c, last) if drained else 0 for c in [None, *campaigns]}
         with transaction.atomic():
-            SummaryCheckpoint.objects.filter(scope__in=gone).delete()
-            CheckpointState.objects.filter(scope__in=gone).delete()
+            SummaryCheckpoint.objects.exclude(scope__in=keys).delete()
+            CheckpointState.objects.exclude(scope__in=keys).delete()
+            StaleUnit.objects.exclude(scope="").exclude(scope__in=keys).delete()
+        _repair()  # the marks made meanwhile
     return done
 
 
-def _lock_writers() -> None:
-    """Keep writers of what the checkpoints count out while they are computed, and wait for those in flight,
-    so that no change can slip between the computation and the state saying what it covers. SQLite has one
-    writer at a time: the state's UPDATE that starts `_refresh_scope` already holds the database."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("LOCK TABLE ledger_case, ledger_statusperiod, campaigns_campaigncase IN SHARE MODE")
+def _advance_horizon(keys: list[str], last: dt.date) -> bool:
+    """Let the triggers mark changes up to `last` (the new checkpoints' day) before they are computed, then wait
+    for the writers in flight, which may have written without marking: a change committed after this returns
+    marks, one committed before is in what is computed. False when a writer is still in flight after
+    DRAIN_SECONDS (the new days are then left for the next run)."""
+    outer = connection.in_atomic_block
+    with transaction.atomic():
+        for key in keys:
+            state, _created = CheckpointState.objects.get_or_create(scope=key)
+            if state.horizon is None or state.horizon < last:
+                state.horizon = last
+                state.save(update_fields=["horizon"])
+    if connection.vendor != "postgresql" or outer:
+        return True  # SQLite: the horizon's write waited for the writer in flight; a caller's transaction: alone
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT array_agg(x::text) FROM pg_snapshot_xip(pg_current_snapshot()) AS x")
+        in_flight = cursor.fetchone()[0] or []
+        deadline = time.monotonic() + DRAIN_SECONDS
+        while in_flight:
+            cursor.execute("SELECT array_agg(x::text) FROM unnest(%s::text[]::xid8[]) AS x "
+                           "WHERE pg_xact_status(x) = 'in progress'", [in_flight])
+            in_flight = cursor.fetchone()[0] or []
+            if in_flight and time.monotonic() > deadline:
+                log.warning("checkpoints: %d transactions still open after %.0f s; new days left for the next run",
+                            len(in_flight), DRAIN_SECONDS)
+                return False
+            if in_flight:
+                time.sleep(0.05)
+    return True
 
 
-def _refresh_scope(campaign: Any, last: dt.date, full: bool) -> int:
-    """Checkpoints in batches of BATCH, each batch one transaction that first drops what went stale."""
-    made = 0
-    while True:
-        batch = _refresh_batch(campaign, last, full and made == 0)
-        made += batch
-        if batch < BATCH:
-            return made
-
-
-@transaction.atomic
-def _refresh_batch(campaign: Any, last: dt.date, full: bool) -> int:
+def _build(campaign: Any, last: dt.date) -> int:
+    """The scope's missing checkpoint days up to `last`, each from the day before it (or counted in full), each
+    written in its own short transaction; the days no longer kept dropped."""
     scope = scope_key(campaign)
-    CheckpointState.objects.filter(scope=scope).update(refreshed_at=timezone.now())
-    _lock_writers()
-    state, _created = CheckpointState.objects.select_for_update().get_or_create(scope=scope)
     cases = Case.objects.filter(campaign_memberships__campaign=campaign) if campaign else Case.objects.all()
     first = cases.aggregate(first=Min("registered_on"))["first"]
     wanted = checkpoint_days(first, last) if first is not None else []
-    stale = SummaryCheckpoint.objects.filter(scope=scope).exclude(day__in=wanted)
-    if full or state.built_through is None:
-        stale = SummaryCheckpoint.objects.filter(scope=scope)
-    elif state.dirty_from is not None:
-        stale = stale | SummaryCheckpoint.objects.filter(scope=scope, day__gte=state.dirty_from)
-    stale.delete()
-    have = set(SummaryCheckpoint.objects.filter(scope=scope).values_list("day", flat=True))
-    state.dirty_from = None
-    state.built_through = max(have) if have else None
-    state.save()  # what is left is valid; the base below is read through it
-    base: tuple[dt.date, Figures] | None = None
-    made: list[SummaryCheckpoint] = []
+    have = checkpoint_days_of(scope)
+    gone = [d for d in have if d not in wanted]
+    if gone:
+        have = [d for d in have if d in wanted]
+        with transaction.atomic():
+            SummaryCheckpoint.objects.filter(scope=scope, day__in=gone).delete()
+            _save_days(scope, have)
+    made = 0
+    previous: tuple[dt.date, Figures] | None = None
     for day in wanted:
         if day in have:
-            base = None  # the next missing day starts from the latest checkpoint before it
+            previous = None
             continue
-        if len(made) == BATCH:
-            break
-        if base is None and have and min(have) < day:
-            base = latest_checkpoint(campaign, day)
-        if base is None:
-            result = full_figures(units=None, campaign=campaign, cases=None, day=day)
+        before = [d for d in have if d < day]
+        if previous is None and before:
+            previous = (before[-1], stored(scope, before[-1], None))
+        if previous is None:
+            counted = full_figures(units=None, campaign=campaign, cases=None, day=day)
         else:
-            result = base[1].only(None)
-            result.add(_window(None, campaign, base[0], day))
-        made.append(SummaryCheckpoint(scope=scope, day=day, **result.dump()))
-        base = (day, result)
-    SummaryCheckpoint.objects.bulk_create(made, batch_size=20)
-    if made:
-        state.built_through = max(state.built_through or made[-1].day, made[-1].day)
-    state.refreshed_at = timezone.now()
-    state.save()
-    return len(made)
+            counted = previous[1].only(None)
+            counted.add(_window(None, campaign, previous[0], day))
+        have = sorted([*have, day])
+        with transaction.atomic():
+            SummaryCheckpoint.objects.filter(scope=scope, day=day).delete()
+            SummaryCheckpoint.objects.bulk_create(_rows(scope, day, counted), batch_size=200)
+            _save_days(scope, have)
+        previous = (day, counted)
+        made += 1
+    return made
+
+
+def _save_days(scope: str, days: list[dt.date]) -> None:
+    CheckpointState.objects.filter(scope=scope).update(days=[d.isoformat() for d in days], refreshed_at=timezone.now())
 
 
 def status() -> list[dict[str, Any]]:
-    """Each scope's checkpoints: how many, through which day, stale from which day."""
-    counts = dict(SummaryCheckpoint.objects.values_list("scope").annotate(n=Count("id")).order_by())
-    return [{"scope": s.scope, "checkpoints": counts.get(s.scope, 0), "built_through": s.built_through,
-             "dirty_from": s.dirty_from, "refreshed_at": s.refreshed_at}
+    """Each scope's checkpoints: how many days, through which day, how many units stale."""
+    stale = dict(StaleUnit.objects.values_list("scope").annotate(n=Count("id")).order_by())
+    return [{"scope": s.scope, "checkpoints": len(s.days), "built_through": s.days[-1] if s.days else None,
+             "stale_units": stale.get(s.scope, 0) + stale.get("", 0), "horizon": s.horizon,
+             "refreshed_at": s.refreshed_at}
             for s in CheckpointState.objects.order_by("scope")]

@@ -1,29 +1,30 @@
-"""Checkpoints of the summary computation: its grouped figures as of chosen days, kept exact.
+"""Checkpoints of the summary computation: each unit's grouped figures as of chosen days, kept exact.
 
-The summary as of day D is the checkpoint of the latest valid day C <= D plus the status periods that
-changed between C and D (reports/checkpoints.py). A checkpoint holds what the summary's grouped query
-returns, for every (source, handling unit, status, method): the cases, the key-supervision cases and
-the overdue cases as of the end of `day`, for every case (`scope` "all") or for one campaign's cases
-(`scope` "campaign:<id>"). One row a day, its groups as JSON: a province's day is a few thousand
-groups, read whole and filtered to the units in scope in Python.
+The summary as of day D is, for every unit, the unit's checkpoint of the latest checkpoint day C <= D plus
+what changed between C and D (reports/checkpoints.py). A checkpoint row holds what the summary's grouped
+queries return for one handling unit as of the end of `day`, for every case (`scope` "all") or for one
+campaign's cases (`scope` "campaign:<id>"): a province's day is a few hundred small rows.
 
-Database triggers (migrations 0001 and 0002) keep them honest: any change to a status period, to a case's
-unit, source, key supervision, registration date, deadline, category or flags, to a review, its
-accountability or its matter, to judicial aid, to the work log, or to a campaign's membership that touches a
-day at or before the last checkpoint moves
-`CheckpointState.dirty_from` back to that day, and the summary ignores checkpoints from `dirty_from` on
-until `qingji report checkpoints` rebuilds them.
+Database triggers (migration 0003) keep them honest without making any writer wait: a change to a status
+period, to a case's unit, source, key supervision, registration date, deadline, category or flags, to a
+review, its accountability or its matter, to judicial aid, to the work log, or to a campaign's membership
+that touches a day at or before the checkpoints' horizon records the units whose figures it changes, and
+from which day, in `StaleUnit`. The summary counts those units in full (a unit's count is small) and every
+other unit from its checkpoint, so one back-dated edit costs one unit's count, not months of history;
+`checkpoints.maintain()` (run by the server right after such a write, and by the daily refresh) recomputes
+the stale units' rows and clears their marks.
 """
 
 from django.db import models
 
 
 class SummaryCheckpoint(models.Model):
-    """The summary's grouped figures for one scope as of the end of `day`: a list of
-    [source, handling unit id, status, method, cases, key-supervision cases, overdue cases]."""
+    """One handling unit's grouped figures for one scope as of the end of `day` (checkpoints.Figures.dump)."""
 
     scope = models.CharField(max_length=24)
     day = models.DateField()
+    unit = models.BigIntegerField()  # the handling unit's id (no foreign key: a deleted unit's rows go stale)
+    # [source, handling unit id, status, method, cases, key-supervision cases, overdue cases]
     groups = models.JSONField(default=list)
     # [handling unit id, grade, reviewed matters, with accountability]
     reviews = models.JSONField(default=list)
@@ -35,17 +36,32 @@ class SummaryCheckpoint(models.Model):
     flags = models.JSONField(default=list)
     # [handling unit id, work kind, work-log entries]
     work = models.JSONField(default=list)
-    # Per handling unit id: [cases, settled cases], for the trends, which read many days.
-    totals = models.JSONField(default=dict)
+    # [cases, settled cases], for the trends, which read many days.
+    totals = models.JSONField(default=list)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["scope", "day"], name="checkpoint_scope_day")]
+        constraints = [models.UniqueConstraint(fields=["scope", "day", "unit"], name="checkpoint_scope_day_unit")]
+        indexes = [models.Index(fields=["scope", "unit", "day"], name="checkpoint_scope_unit_day")]
 
 
 class CheckpointState(models.Model):
-    """Per scope: checkpoints exist for days up to `built_through`; those on or after `dirty_from` are stale."""
+    """Per scope: the days that have checkpoints (`days`, ISO dates, ascending), and the horizon: the latest day
+    a checkpoint is built or being built for. The triggers mark changes that reach back to the horizon."""
 
     scope = models.CharField(max_length=24, unique=True)
-    built_through = models.DateField(null=True)
-    dirty_from = models.DateField(null=True)
+    days = models.JSONField(default=list)
+    horizon = models.DateField(null=True)
     refreshed_at = models.DateTimeField(null=True)
+
+
+class StaleUnit(models.Model):
+    """A unit whose checkpoints from `since` on are stale in `scope` ("" for every scope), written by the
+    triggers; `generation` grows with every mark, so that a recomputation clears only the marks it saw."""
+
+    scope = models.CharField(max_length=24, blank=True)
+    unit = models.BigIntegerField()
+    since = models.DateField()
+    generation = models.BigIntegerField(default=1)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "unit"], name="staleunit_scope_unit")]

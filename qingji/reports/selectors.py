@@ -272,8 +272,13 @@ def settlement_trend(*, units: list[int] | None = None, campaign: "Campaign | No
     if not days:
         return []
     if cases is None:
-        by_day = checkpoints.totals_on(units=units, campaign=campaign, days=days)
-        if by_day is not None:
+        found = checkpoints.totals_on(units=units, campaign=campaign, days=days)
+        if found is not None:
+            by_day, stale = found
+            if stale:  # the units a back-dated change marked, counted for every day at once
+                for point in _trend_in_full(scoped_cases(units=stale, campaign=campaign, as_of=max(days)), days):
+                    day = dt.date.fromisoformat(point["date"])
+                    by_day[day] = (by_day[day][0] + point["total"], by_day[day][1] + point["settled"])
             return [{"date": day.isoformat(), "total": by_day[day][0], "settled": by_day[day][1],
                      "settlement_rate": rate(by_day[day][1], by_day[day][0])} for day in days]
     return _trend_in_full(scoped_cases(units=units, campaign=campaign, cases=cases, as_of=max(days)), days)

@@ -48,9 +48,9 @@ class Command(BaseCommand):
             self.stdout.write(_("%(count)d checkpoints computed in %(seconds).1f s.")
                               % {"count": sum(made.values()), "seconds": time.monotonic() - started})
         for row in checkpoints.status():
-            self.stdout.write(_("%(scope)s: %(count)d checkpoints through %(day)s, stale from %(dirty)s")
+            self.stdout.write(_("%(scope)s: %(count)d checkpoint days through %(day)s, %(stale)d units stale")
                               % {"scope": row["scope"], "count": row["checkpoints"], "day": row["built_through"] or "—",
-                                 "dirty": row["dirty_from"] or "—"})
+                                 "stale": row["stale_units"]})
 
     def _summary(self, *, org: str | None, campaign: str | None, as_of: str | None,
                  format: str, out: str | None, **options: Any) -> None:  # noqa: A002 - the option's name

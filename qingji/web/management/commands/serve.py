@@ -1,4 +1,5 @@
-"""`qingji serve`: the production WSGI server (gunicorn), static files served by WhiteNoise."""
+"""`qingji serve`: the production WSGI server (gunicorn), static files served by WhiteNoise; each worker runs the
+checkpoints' upkeep thread (reports/upkeep.py)."""
 
 import os
 import sys
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         workers = workers or max(2, (os.cpu_count() or 1) * 2 + 1)
         argv = [
             sys.executable, "-m", "gunicorn", "qingji.wsgi:application", "--bind", bind,
+            "--config", "python:qingji.web.gunicorn_conf",
             "--workers", str(workers), "--timeout", str(timeout), "--access-logfile", "-",
             "--forwarded-allow-ips", os.environ.get("QINGJI_FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ]

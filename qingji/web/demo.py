@@ -1,5 +1,7 @@
 """Loading the demonstration city: each part adds its own data, in order."""
 
+from collections.abc import Callable
+
 from django.db import transaction
 
 from qingji.accounts import demo as accounts_demo
@@ -16,11 +18,15 @@ def demo_is_loaded() -> bool:
 
 
 @transaction.atomic
-def load_demo(password: str) -> None:
+def load_demo(password: str, progress: Callable[[str], None] = lambda step: None) -> None:
+    """Load everything in one transaction; `progress` is told the name of each step as it starts."""
     from importlib import import_module
 
+    progress("organisations")
     organisations_demo.load()
+    progress("accounts")
     accounts_demo.load(password)
     for dotted in EXTRA_STEPS:
         module_name, func = dotted.rsplit(".", 1)
+        progress(module_name.split(".")[1])
         getattr(import_module(module_name), func)()

@@ -16,6 +16,15 @@ def test_it_loads_the_demo_city_once_and_prints_every_account(tmp_path):
                     "court_b", "court_a_lead", "police", "reviewer"):
         assert account in first.stdout
     assert "Demo-pass-2026" in first.stdout
+    lines = first.stdout.splitlines()
+    steps = [line for line in lines if line.startswith("  … ")]
+    assert len(steps) == 8 and "  … 案件及其工作记录" in steps  # a line per step while it loads
+    assert lines.index(steps[-1]) < min(i for i, line in enumerate(lines) if "sysadmin" in line)
+    assert any("双因素" in line and "sysadmin" in line for line in lines)  # how the administrators sign in
+    from qingji.accounts.demo import ACCOUNTS
+
+    assert sum(1 for line in lines if line.startswith("  ") and line.split()[0] in {a[0] for a in ACCOUNTS}) \
+        == len(ACCOUNTS) == 15
     assert (tmp_path / "var" / "qingji.sqlite3").exists()
     env = {"QINGJI_DATA_DIR": str(tmp_path / "var"), "PATH": "/usr/bin:/bin"}
     report = json.loads(subprocess.run([sys.executable, "-m", "qingji", "report", "summary", "--format", "json"],

@@ -2,8 +2,10 @@
 
 import secrets
 import string
+import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
@@ -35,16 +37,35 @@ class Command(BaseCommand):
             self.stdout.write(_("The demonstration city is already loaded; passwords were reset."))
         else:
             self.stdout.write(_("Loading the demonstration city 清河市…"))
-            load_demo(password)
+            started = time.monotonic()
+            load_demo(password, progress=self._step)
+            self._step("checkpoints")
             checkpoints.refresh()
+            self.stdout.write(_("Loaded in %(seconds).0f s.") % {"seconds": time.monotonic() - started})
         self.stdout.write("")
         self.stdout.write(_("Demo accounts (password for all: %(password)s)") % {"password": password})
         for username, code, role, full_name, _official in accounts_demo.ACCOUNTS:
             duty = accounts_demo.DUTIES.get(username)
             line = f"  {username:<18} {role.label:<8} {full_name}  ({code})"
             self.stdout.write(f"{line}  — {duty}" if duty else line)
+        self.stdout.write("")
+        self.stdout.write(_("The three administrator accounts (sysadmin, secadmin, auditor) set up two-factor sign-in "
+                            "at their first sign-in: scan the QR code shown with an authenticator app on a phone "
+                            "(any TOTP app, e.g. FreeOTP), then enter its six-digit code; they keep the recovery "
+                            "codes shown next."))
         if no_serve:
             return
+        access_log = settings.DATA_DIR / "access.log"
         self.stdout.write("")
-        self.stdout.write(_("Serving on http://127.0.0.1:%(port)d/ (Ctrl+C to stop)") % {"port": port})
-        call_command("serve", bind=f"127.0.0.1:{port}", workers=2)
+        self.stdout.write(_("Serving on http://127.0.0.1:%(port)d/ (Ctrl+C to stop); requests are logged to "
+                            "%(log)s") % {"port": port, "log": access_log})
+        self.stdout.flush()
+        call_command("serve", bind=f"127.0.0.1:{port}", workers=2, access_log=str(access_log))
+
+    def _step(self, step: str) -> None:
+        labels = {"organisations": _("units"), "accounts": _("accounts"), "rules": _("local rules"),
+                  "ledger": _("cases and their work"), "lifecycle": _("closures, terminations and follow-ups"),
+                  "reviews": _("file reviews"), "campaigns": _("the campaign and its bulletins"),
+                  "checkpoints": _("the summary's checkpoints")}
+        self.stdout.write(f"  … {labels.get(step, step)}")
+        self.stdout.flush()

@@ -83,3 +83,25 @@ def test_flags_read_as_the_units_say_them(client, users, city):
     client.force_login(users["court_a"])
     page = client.get(reverse("ledger:list")).content.decode()
     assert ">赴省</span>" in page and ">进京</span>" in page
+
+
+def test_empty_cells_show_a_dash_like_the_dossiers_empty_fields(client, users, city):
+    make_case(city["QH-QY-FY"], name="王芳", ledger_no="QY-1", category=None)
+    client.force_login(users["court_a"])
+    client.post(reverse("ledger:columns"), {"columns": ["ledger_no", "category", "key_supervision", "lead_official"]})
+    body = client.get(reverse("ledger:list")).content.decode()
+    row = body[body.index("QY-1"):]
+    row = row[:row.index("</tr>")]
+    assert row.count("<td>—</td>") == 3  # no category, no key supervision, no lead official
+
+
+def test_labels_end_with_a_full_width_colon_in_chinese_and_a_colon_and_space_in_english(client, users, city):
+    from qingji.reviews.services import matter_add
+
+    case = make_case(city["QH-QY-FY"], name="王芳", ledger_no="QY-1")
+    matter_add(actor=None, case=case, docket_number="（2023）清民初1号")
+    client.force_login(users["court_a"])
+    page = client.get(reverse("ledger:detail", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "原案号：<span" in page and "原案号: " not in page
+    page = client.get(reverse("ledger:detail", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Docket numbers: <span" in page

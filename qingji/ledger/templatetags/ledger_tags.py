@@ -109,20 +109,25 @@ def _status_cell(case: Case) -> str:
                        case.get_status_display(), method)
 
 
+def _text_cell(value: object) -> str:
+    """A cell of text; an empty one shows — as the dossier's empty fields do."""
+    return format_html("<td>{}</td>", value or "—")
+
+
 CELLS = {
     "ledger_no": lambda case, row, today: format_html(
         '<td><a href="{}">{}</a></td>', reverse("ledger:detail", args=[case.pk]), case.ledger_no),
-    "petitioners": lambda case, row, today: format_html("<td>{}</td>", "、".join(row["petitioners"])),
+    "petitioners": lambda case, row, today: _text_cell("、".join(row["petitioners"])),
     "summary": lambda case, row, today: format_html('<td class="wrap">{}</td>', Truncator(case.summary).chars(60)),
-    "category": lambda case, row, today: format_html("<td>{}</td>", row["category"]),
+    "category": lambda case, row, today: _text_cell(row["category"]),
     "source": lambda case, row, today: format_html("<td>{}</td>", row["source"]),
     "handling_org": lambda case, row, today: format_html("<td>{}</td>", case.handling_org.name),
     "registered_on": lambda case, row, today: format_html("<td>{}</td>", _day(case.registered_on)),
     "deadline": lambda case, row, today: _deadline_cell(case, today, row["due_soon_days"]),
     "status": lambda case, row, today: _status_cell(case),
-    "key_supervision": lambda case, row, today: format_html("<td>{}</td>", case.key_supervision),
+    "key_supervision": lambda case, row, today: _text_cell(case.key_supervision),
     "flags": lambda case, row, today: format_html("<td>{}</td>", mark_safe(_flags(case))),  # noqa: S308 - built by format_html
-    "lead_official": lambda case, row, today: format_html("<td>{}</td>", _lead_official(case)),
+    "lead_official": lambda case, row, today: _text_cell(_lead_official(case)),
 }
 
 

@@ -154,7 +154,6 @@ def _upkeep_with_a_writer(accounts: dict[str, Any], what: str) -> dict[str, Any]
 
 def measure_edits(accounts: dict[str, Any], repeat: int) -> list[dict[str, Any]]:
     from qingji.reports import checkpoints
-
     from qingji.reports.models import StaleUnit
 
     checkpoints.refresh()  # start from checkpoints that are current, as after the night's job

@@ -69,8 +69,10 @@ def _run() -> None:
                 checkpoints.maintain(wait=False)
         except Exception:  # the next turn tries again; the figures stay exact meanwhile
             log.exception("checkpoint upkeep failed")
-        finally:
             connection.close()
+        finally:
+            close_old_connections()  # kept for CONN_MAX_AGE (PostgreSQL), closed at once on SQLite
+    connection.close()
 
 
 def refresh_due(today: dt.date | None = None) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
@@ -28,8 +29,9 @@ METHOD_LABELS = {
 
 
 def long_date(value: str | dt.date) -> str:
+    """The date as the documents write it: 2026年12月4日, December 4, 2026."""
     day = dt.date.fromisoformat(value) if isinstance(value, str) else value
-    return _("%(y)d-%(m)d-%(d)d") % {"y": day.year, "m": day.month, "d": day.day}
+    return formats.date_format(day, pgettext("long date format", "F j, Y"))
 
 
 def scope_name(report: dict[str, Any]) -> str:

@@ -4,6 +4,7 @@ import zipfile
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from tests.reports.seeds import build_seed_40
 
@@ -54,6 +55,11 @@ def test_it_writes_the_summary_document_with_the_figures_in_its_sentences(city, 
     assert 'w:eastAsia="仿宋_GB2312"' in xml and 'w:eastAsia="方正小标宋简体"' in xml
     settings = zipfile.ZipFile(out).read("word/settings.xml").decode()
     assert "evenAndOddHeaders" in settings
+    assert "2012年4月30日" in xml  # the signature's date
+    with translation.override("en"):
+        call_command("report", "summary", "--org", "QH-ZFW", "--as-of", "2012-04-30", "--format", "docx",
+                     "--out", str(out))
+    assert "April 30, 2012" in zipfile.ZipFile(out).read("word/document.xml").decode()  # not "2012-4-30"
 
 
 @pytest.mark.parametrize("args", [["--org", "NOPE"], ["--as-of", "2012-13-01"], ["--campaign", "NOPE"]])

@@ -7,4 +7,4 @@ class SecurityConfig(AppConfig):
     verbose_name = _("Security")
 
     def ready(self) -> None:
-        from qingji.security import navigation, signals  # noqa: F401
+        from qingji.security import dashboard, navigation, signals  # noqa: F401

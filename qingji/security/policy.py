@@ -19,10 +19,16 @@ LOGIN_AT_KEY = "qingji_login_at"
 OTP_ENROLLED_KEY = "qingji_otp_enrolled"
 
 
-def password_expired(user: "User") -> bool:
+def password_expiry_cutoff(now: dt.datetime | None = None) -> dt.datetime | None:
+    """A password changed before this moment has expired (None: passwords never expire)."""
     days = settings.QINGJI_PASSWORD_MAX_AGE_DAYS
+    return (now or timezone.now()) - dt.timedelta(days=days) if days else None
+
+
+def password_expired(user: "User") -> bool:
+    cutoff = password_expiry_cutoff()
     changed = user.password_changed_at
-    return bool(days and changed and timezone.now() - changed > dt.timedelta(days=days))
+    return bool(cutoff and changed and changed < cutoff)
 
 
 def password_change_required(user: "User") -> bool:

@@ -27,16 +27,21 @@ def _usernames_in_scope(user: User) -> set[str]:
     return set(User.objects.filter(org__in=visible_orgs(user)).values_list("username", flat=True))
 
 
-@login_required
-def policy(request: AuthedRequest) -> HttpResponse:
-    require_capability(request, "security.manage")
+def sign_in_attempts(user: User) -> tuple[list[AccessAttempt], list[AccessAttempt]]:
+    """The failed sign-ins still counting (within the cool-off) of accounts in scope: (locked, failing)."""
     since = timezone.now() - settings.AXES_COOLOFF_TIME
-    scope = _usernames_in_scope(request.user)
+    scope = _usernames_in_scope(user)
     attempts = [a for a in AccessAttempt.objects.filter(attempt_time__gte=since).order_by("-attempt_time")
                 if a.username in scope]
     locked = [a for a in attempts if a.failures_since_start >= settings.AXES_FAILURE_LIMIT]
-    return render(request, "security/policy.html", {"rows": policy_rows(), "locked": locked,
-                                                    "failing": [a for a in attempts if a not in locked]})
+    return locked, [a for a in attempts if a not in locked]
+
+
+@login_required
+def policy(request: AuthedRequest) -> HttpResponse:
+    require_capability(request, "security.manage")
+    locked, failing = sign_in_attempts(request.user)
+    return render(request, "security/policy.html", {"rows": policy_rows(), "locked": locked, "failing": failing})
 
 
 @login_required
@@ -52,7 +57,7 @@ def unlock(request: AuthedRequest) -> HttpResponse:
     return redirect("security:policy")
 
 
-def _sessions_in_scope(user: User) -> QuerySet[UserSession]:
+def sessions_in_scope(user: User) -> QuerySet[UserSession]:
     """Sessions that are still alive (not expired by the idle timeout), of accounts in scope."""
     alive = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
     return UserSession.objects.filter(user__org__in=visible_orgs(user), session_key__in=alive) \
@@ -63,7 +68,7 @@ def _sessions_in_scope(user: User) -> QuerySet[UserSession]:
 def sessions(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "security.manage")
     return render(request, "security/sessions.html",
-                  {"sessions": _sessions_in_scope(request.user),
+                  {"sessions": sessions_in_scope(request.user),
                    "current": request.session.session_key})
 
 
@@ -71,7 +76,7 @@ def sessions(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def session_end(request: AuthedRequest, pk: int) -> HttpResponse:
     require_capability(request, "security.manage")
-    row = get_object_or_404(_sessions_in_scope(request.user), pk=pk)
+    row = get_object_or_404(sessions_in_scope(request.user), pk=pk)
     user_session_end(actor=request.user, session=row, ip=client_ip(request))
     messages.success(request, _("The session of %(name)s was ended.") % {"name": row.user.username})
     return redirect("security:sessions")

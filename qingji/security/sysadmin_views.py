@@ -40,7 +40,7 @@ class OrgForm(BootstrapMixin, forms.Form):
         model_choice_field(self, "superior").queryset = visible_orgs(user)
 
 
-def _accounts_in_scope(user: User) -> QuerySet[User]:
+def accounts_in_scope(user: User) -> QuerySet[User]:
     return User.objects.filter(org__in=visible_orgs(user)).select_related("org")
 
 
@@ -125,7 +125,7 @@ class ResetForm(BootstrapMixin, forms.Form):
 @login_required
 def accounts(request: AuthedRequest) -> HttpResponse:
     require_capability(request, "accounts.manage")
-    rows = _accounts_in_scope(request.user).order_by("org__path", "username")
+    rows = accounts_in_scope(request.user).order_by("org__path", "username")
     return render(request, "security/accounts.html", {"accounts": rows})
 
 
@@ -149,7 +149,7 @@ def account_create(request: AuthedRequest) -> HttpResponse:
 @login_required
 def account_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     require_capability(request, "accounts.manage")
-    account = get_object_or_404(_accounts_in_scope(request.user), pk=pk)
+    account = get_object_or_404(accounts_in_scope(request.user), pk=pk)
     is_self = account.pk == request.user.pk
     role_form = RoleForm(request.POST if request.POST.get("action") == "role" else None, user=request.user,
                          initial={"org": account.org.code if account.org else None, "role": account.role})
@@ -182,7 +182,7 @@ def account_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def account_active(request: AuthedRequest, pk: int) -> HttpResponse:
     require_capability(request, "accounts.manage")
-    account = get_object_or_404(_accounts_in_scope(request.user), pk=pk)
+    account = get_object_or_404(accounts_in_scope(request.user), pk=pk)
     try:
         user_set_active(actor=request.user, user=account, active=request.POST.get("active") == "1")
     except ValueError as error:

@@ -105,3 +105,18 @@ def test_labels_end_with_a_full_width_colon_in_chinese_and_a_colon_and_space_in_
     assert "原案号：<span" in page and "原案号: " not in page
     page = client.get(reverse("ledger:detail", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Docket numbers: <span" in page
+
+
+def test_every_work_log_entry_shows_who_entered_it(client, users, city):
+    import datetime as dt
+
+    from qingji.ledger.models import WorkKind
+    from qingji.ledger.services import work_log_add
+
+    case = make_case(city["QH-QY-FY"], name="王芳", ledger_no="QY-1")
+    work_log_add(actor=users["court_a"], case=case, kind=WorkKind.HOME_VISIT, date=dt.date(2026, 1, 5),
+                 content="上门走访")
+    work_log_add(actor=None, case=case, kind=WorkKind.RECEPTION, date=dt.date(2026, 1, 4), content="接访")
+    client.force_login(users["court_a"])
+    page = client.get(reverse("ledger:detail", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f"录入人：{users['court_a'].full_name}" in page and "系统录入" in page

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from qingji.accounts.http import AuthedRequest
 from qingji.ledger.models import Case, SettlementMethod
-from qingji.ledger.selectors import get_visible_case
+from qingji.ledger.selectors import case_timeline, get_visible_case
 from qingji.lib.checks import allowed
 from qingji.lifecycle import forms, policy, selectors, services
 from qingji.lifecycle.models import Proceeding, ProceedingKind, ProceedingState
@@ -98,7 +98,9 @@ def decide(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "lifecycle/decide.html", {
         "case": case, "proceeding": proceeding, "form": form, "step": policy.STEPS[step],
         "steps": _step_list(proceeding), "history": [proceeding], "step_labels": policy.STEPS,
-        "title": policy.STEPS[step].label})
+        "title": policy.STEPS[step].label,
+        # The case's work record and evidence, so that the decider need not open the case (#19 item 8).
+        "timeline": case_timeline(case), "can_work": False})
 
 
 @login_required

@@ -175,3 +175,23 @@ def test_a_city_changing_follow_up_months_changes_the_next_closures_visits_not_t
     # the visits already scheduled stay as they were
     assert list(FollowUp.objects.filter(case=first).values_list("due_on", flat=True)) == [
         add_months(days_ago(10), 1), add_months(days_ago(10), 3)]
+
+
+def test_the_approval_page_shows_the_cases_work_record_and_evidence(client, login, users, requested):
+    import datetime as dt
+
+    from django.urls import reverse
+
+    from qingji.ledger.models import WorkKind
+    from qingji.ledger.services import work_log_add
+
+    case, proceeding = requested
+    work_log_add(actor=users["court_a"], case=case, kind=WorkKind.HOME_VISIT, date=dt.date.today(),
+                 content="上门走访，信访人表示息诉")
+    login(users["court_a_lead"])
+    page = client.get(reverse("lifecycle:decide", args=[proceeding.pk])).content.decode()
+    record = page[page.index('id="case-work-record"'):]
+    assert "上门走访，信访人表示息诉" in record and f"录入人：{users['court_a'].full_name}" in record
+    evidence = proceeding.evidence.first()
+    assert evidence.original_name in record  # the pledge, in the timeline as well as beside the request
+    assert reverse("ledger:add_work_log", args=[case.pk]) not in page  # read-only: no work form here
